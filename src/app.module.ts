@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER } from '@nestjs/core';
+import { BuildingsModule } from './buildings/buildings.module';
+import { ClustersModule } from './clusters/clusters.module';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { Env } from './config/env.validation';
+import { DatabaseTarget } from './database/database-target';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { InterestPoolModule } from './interest-pool/interest-pool.module';
+import { LoggingModule } from './logging/logging.module';
+import { TokensModule } from './tokens/tokens.module';
+
+@Module({})
+export class AppModule {
+  /** The whole application for a validated environment and an opened database. */
+  static register(env: Env, database: DatabaseTarget): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
+        LoggingModule.forEnv(env),
+        DatabaseModule.forTarget(database, env.MIGRATIONS_RUN),
+        HealthModule,
+        BuildingsModule,
+        InterestPoolModule,
+        TokensModule,
+        ClustersModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}

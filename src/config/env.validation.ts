@@ -1,0 +1,204 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalised)) return false;
+  return value;
+};
+
+const toNumber = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string' || value.trim() === '') return value;
+  const parsed = Number(value);
+  return Number.isNaN(parsed) ? value : parsed;
+};
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+export const DURATION_PATTERN = /^\d+(ms|s|m|h|d)?$/;
+export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
+export type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every setting the service reads, with its default. Validated once at start-up so that a
+ * wrong value stops the process with a message naming the variable, instead of failing later.
+ */
+export class Env {
+  @Transform(toNumber)
+  @IsInt({ message: 'PORT must be an integer between 0 and 65535' })
+  @Min(0, { message: 'PORT must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 0 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// URL, or unset for the embedded database',
+  })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(DATABASE_SSL_MODES, { message: `DATABASE_SSL must be one of: ${DATABASE_SSL_MODES.join(', ')}` })
+  DATABASE_SSL?: DatabaseSslMode;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString({ message: 'DATABASE_SSL_CA must be a PEM certificate or a path to one' })
+  DATABASE_SSL_CA?: string;
+
+  @Transform(toNumber)
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 1 and 100' })
+  @Min(1, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 100' })
+  @Max(100, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 100' })
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toNumber)
+  @IsInt({ message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Min(100, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Max(60000, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
+  DATABASE_CONNECT_TIMEOUT_MS = 2000;
+
+  @IsString()
+  @MinLength(1, { message: 'DATA_DIR must be a directory path' })
+  DATA_DIR = './data';
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN = true;
+
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'APP_BASE_URL must be an http(s) URL such as https://leg.example.ch' },
+  )
+  APP_BASE_URL = 'http://localhost:3000';
+
+  @IsString()
+  @MinLength(1, { message: 'APP_NAME must not be empty' })
+  APP_NAME = 'LEG Match';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'APP_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)' })
+  APP_SECRET?: string;
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @Transform(toNumber)
+  @IsInt({ message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 120000' })
+  @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 120000' })
+  @Max(120000, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 120000' })
+  SHUTDOWN_GRACE_MS = 10000;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'RATE_LIMIT_ENABLED must be true or false' })
+  RATE_LIMIT_ENABLED = true;
+
+  @Matches(DURATION_PATTERN, { message: 'VERIFICATION_TOKEN_TTL must be a duration such as 30d, 12h, 90m or 3600s' })
+  VERIFICATION_TOKEN_TTL = '30d';
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'TOKEN_PURGE_ENABLED must be true or false' })
+  TOKEN_PURGE_ENABLED = true;
+
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'TOKEN_PURGE_CRON must be a cron expression such as "0 * * * *"' })
+  TOKEN_PURGE_CRON = '0 * * * *';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3, { message: 'MAIL_FROM must be an address such as "LEG Match <noreply@example.ch>"' })
+  MAIL_FROM = 'LEG Match <noreply@leg-match.local>';
+
+  @Transform(toNumber)
+  @IsInt({ message: 'MAIL_POLL_INTERVAL_MS must be an integer between 50 and 600000' })
+  @Min(50, { message: 'MAIL_POLL_INTERVAL_MS must be an integer between 50 and 600000' })
+  @Max(600000, { message: 'MAIL_POLL_INTERVAL_MS must be an integer between 50 and 600000' })
+  MAIL_POLL_INTERVAL_MS = 2000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters, or unset to turn the admin API off' })
+  ADMIN_API_KEY?: string;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'CLUSTER_RADIUS_M must be a number of metres between 1 and 5000' })
+  @Min(1, { message: 'CLUSTER_RADIUS_M must be a number of metres between 1 and 5000' })
+  @Max(5000, { message: 'CLUSTER_RADIUS_M must be a number of metres between 1 and 5000' })
+  CLUSTER_RADIUS_M = 150;
+
+  @Transform(toNumber)
+  @IsInt({ message: 'MIN_COMMUNITY_SIZE must be an integer between 2 and 1000' })
+  @Min(2, { message: 'MIN_COMMUNITY_SIZE must be an integer between 2 and 1000' })
+  @Max(1000, { message: 'MIN_COMMUNITY_SIZE must be an integer between 2 and 1000' })
+  MIN_COMMUNITY_SIZE = 2;
+
+  @Transform(toNumber)
+  @IsInt({ message: 'CLUSTER_RECOMPUTE_DEBOUNCE_MS must be an integer between 0 and 600000' })
+  @Min(0, { message: 'CLUSTER_RECOMPUTE_DEBOUNCE_MS must be an integer between 0 and 600000' })
+  @Max(600000, { message: 'CLUSTER_RECOMPUTE_DEBOUNCE_MS must be an integer between 0 and 600000' })
+  CLUSTER_RECOMPUTE_DEBOUNCE_MS = 2000;
+
+  @Transform(toNumber)
+  @IsNumber({}, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
+  @Min(10, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
+  @Max(2000, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
+  ANONYMITY_RADIUS_M = 120;
+}
+
+export class InvalidConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function describeProblems(errors: ValidationError[]): string[] {
+  return [...new Set(errors.flatMap((error) => Object.values(error.constraints ?? {})))];
+}
+
+/** Validates the process environment; throws InvalidConfigurationError naming each bad variable. */
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const known = Object.keys(new Env());
+  const relevant = Object.fromEntries(Object.entries(raw).filter(([key]) => known.includes(key)));
+  const env = plainToInstance(Env, relevant, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) throw new InvalidConfigurationError(describeProblems(errors));
+  return env;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses "30d", "12h", "90m", "3600s", "500ms" or plain seconds into milliseconds. */
+export function durationToMs(duration: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(duration);
+  if (!match) throw new InvalidConfigurationError([`not a duration: ${duration}`]);
+  return Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's'];
+}

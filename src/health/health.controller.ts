@@ -1,0 +1,23 @@
+import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HealthService } from './health.service';
+import { HealthReport } from './health-report.dto';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** Liveness and database reachability, in the shape the previous version's monitors read. */
+  @Get()
+  @HttpCode(200)
+  @ApiOkResponse({ type: HealthReport, description: 'The service and its database answer' })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    const report = await this.health.report();
+    if (report.status !== 'healthy') response.status(503);
+    response.setHeader('Cache-Control', 'no-store');
+    return report;
+  }
+}
