@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { InterestPoolModule } from './interest-pool/interest-pool.module';
 import { LoggingModule } from './logging/logging.module';
+import { MailModule } from './mail/mail.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         InterestPoolModule,
         TokensModule,
         ClustersModule,
+        MailModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

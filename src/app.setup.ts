@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { APP_VERSION } from './common/app-version';
 import { createValidationPipe } from './common/validation.pipe';
+import { resolveAppSecret } from './config/app-secret';
 import { Env } from './config/env.validation';
 import { DatabaseTarget } from './database/database-target';
 
@@ -36,7 +37,8 @@ function setUpSwagger(app: INestApplication, env: Env): void {
 }
 
 /** Builds the HTTP application (not yet listening): the same set-up for the service and the tests. */
-export async function createApp(env: Env, database: DatabaseTarget): Promise<NestExpressApplication> {
+export async function createApp(givenEnv: Env, database: DatabaseTarget): Promise<NestExpressApplication> {
+  const env = { ...givenEnv, APP_SECRET: resolveAppSecret(givenEnv, database.mode, database.dataDir ?? '') };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(env, database), {
     bufferLogs: true,
     bodyParser: false,

@@ -12,6 +12,8 @@ export type DatabaseTarget = {
   connectTimeoutMs: number;
   /** Safe to log: no password, no query string. */
   description: string;
+  /** The embedded database's directory; undefined on a server. */
+  dataDir?: string;
   close: () => Promise<void>;
 };
 
@@ -72,6 +74,7 @@ export async function openDatabase(env: Env): Promise<DatabaseTarget> {
     poolSize: env.DATABASE_POOL_SIZE,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     description: `embedded PostgreSQL (PGlite) in ${embedded.dataDir}`,
+    dataDir: embedded.dataDir,
     close: () => embedded.stop(),
   };
 }

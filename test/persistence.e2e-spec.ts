@@ -1,0 +1,76 @@
+import { BuildingsService } from '../src/buildings/buildings.service';
+import { ClustersService } from '../src/clusters/clusters.service';
+import { InterestPoolService } from '../src/interest-pool/interest-pool.service';
+import { TokensService } from '../src/tokens/tokens.service';
+import { availableModes, createTestDatabase, testEnv, TestDatabase } from './helpers/test-database';
+import { startTestApp } from './helpers/test-app';
+
+const profile = (buildingId: string, lat: number, lon: number) => ({
+  buildingId,
+  email: `${buildingId}@example.ch`,
+  phone: '+41791234567',
+  address: 'Badstrasse 12, 5400 Baden',
+  plz: 5400,
+  lat,
+  lon,
+  buildingType: 'EFH',
+  annualConsumptionKwh: 12000.5,
+  potentialPvKwp: 9.25,
+  profile: { building_id: buildingId, lat, lon, roof_area_m2: 88 },
+});
+
+describe.each(availableModes())('Persistence across restarts (%s database)', (mode) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(mode);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('should read back everything written through all four modules after the application and database restart', async () => {
+    const env = testEnv(database);
+    const first = await startTestApp(env);
+    const manager = first.dataSource.manager;
+    await first.app.get(BuildingsService).save(manager, profile('persist-full', 47.4731, 8.3066));
+    await first.app.get(InterestPoolService).save(manager, profile('persist-pool', 47.4735, 8.3069));
+    const issued = await first.app.get(TokensService).issue(manager, 'persist-full', 'unsubscribe', null);
+    const clusters = first.app.get(ClustersService);
+    const computedAt = new Date('2026-11-27T10:00:00.000Z');
+    await clusters.replaceCommunities(manager, [
+      {
+        id: 'c_persist',
+        rank: 1,
+        numMembers: 2,
+        autarkyPercent: 31.5,
+        totalConsumptionMwh: 24.001,
+        totalProductionMwh: 18.5,
+        memberPositions: [{ lat: 47.474, lon: 8.307 }, { lat: 47.4729, lon: 8.3061 }],
+        polygon: [[47.4, 8.3], [47.5, 8.3], [47.4, 8.3]],
+        computedAt,
+        memberIds: [
+          { buildingId: 'persist-full', registered: true },
+          { buildingId: 'persist-pool', registered: false },
+        ],
+      },
+    ]);
+    await clusters.saveContactState(manager, 'c_persist', ['persist-pool', 'persist-full'], computedAt);
+    await first.close();
+
+    const second = await startTestApp(env);
+    const again = second.dataSource.manager;
+    const building = await second.app.get(BuildingsService).findById(again, 'persist-full');
+    expect(building).toMatchObject({ ...profile('persist-full', 47.4731, 8.3066), verified: false, verifiedAt: null });
+    const entry = await second.app.get(InterestPoolService).findById(again, 'persist-pool');
+    expect(entry).toMatchObject(profile('persist-pool', 47.4735, 8.3069));
+    const token = await second.app.get(TokensService).findByToken(again, issued.token, 'unsubscribe');
+    expect(token).toMatchObject({ buildingId: 'persist-full', kind: 'unsubscribe', usedAt: null, expiresAt: null });
+    const [community] = await second.app.get(ClustersService).findRanked(again);
+    expect(community).toMatchObject({ id: 'c_persist', numMembers: 2, autarkyPercent: 31.5, computedAt });
+    const state = await second.app.get(ClustersService).findContactState(again, 'c_persist');
+    expect(state).toEqual({ clusterId: 'c_persist', buildingIds: ['persist-full', 'persist-pool'], notifiedAt: computedAt });
+    await second.close();
+  });
+});
