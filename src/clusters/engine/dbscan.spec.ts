@@ -182,15 +182,4 @@ describe(clusterPoints.name, () => {
     const points = Array.from({ length: 1500 }, () => offsetMeters(north, random() * 6500, random() * 6500));
     expect(clusterPoints(points, opts)).toEqual(bruteForceDbscan(points, 150, 2));
   });
-
-  it('should cluster 100 000 points over a canton-sized area quickly', () => {
-    const random = seededRandom(42);
-    const points = Array.from({ length: 100_000 }, () => offsetMeters({ lat: 47.2, lon: 7.9 }, random() * 50_000, random() * 50_000));
-    const started = performance.now();
-    const clusters = clusterPoints(points, opts);
-    const elapsedMs = performance.now() - started;
-    expect(clusters.length).toBeGreaterThan(1000);
-    // The target is well under a second on a 2-core machine; the bound leaves room for a busy CI runner.
-    expect(elapsedMs).toBeLessThan(1500);
-  });
 });

@@ -3,25 +3,28 @@ export const EARTH_RADIUS_M = 6_371_000;
 
 export const DEG_TO_RAD = Math.PI / 180;
 
+// Module-level bindings instead of a global `Math` lookup per call, which is slow inside jest's vm sandbox.
+const { asin, cos, min, sin, sqrt } = Math;
+
 export interface LatLon {
   lat: number;
   lon: number;
 }
 
-/**
- * The haversine term h = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2), all in radians.
- * Exposed so hot loops can compare h against a precomputed threshold instead of paying for asin and sqrt.
- */
-export function haversineTerm(lat1Rad: number, lon1Rad: number, cosLat1: number, lat2Rad: number, lon2Rad: number, cosLat2: number): number {
-  const sinHalfDLat = Math.sin((lat2Rad - lat1Rad) / 2);
-  const sinHalfDLon = Math.sin((lon2Rad - lon1Rad) / 2);
+/** The haversine term h = sin²(Δφ/2) + cos φ1 · cos φ2 · sin²(Δλ/2), all in radians. */
+function haversineTerm(lat1Rad: number, lon1Rad: number, cosLat1: number, lat2Rad: number, lon2Rad: number, cosLat2: number): number {
+  const sinHalfDLat = sin((lat2Rad - lat1Rad) / 2);
+  const sinHalfDLon = sin((lon2Rad - lon1Rad) / 2);
   return sinHalfDLat * sinHalfDLat + cosLat1 * cosLat2 * sinHalfDLon * sinHalfDLon;
 }
 
-/** Inverse of the distance → haversine term relation: distances ≤ d are exactly those with h ≤ this value. */
+/**
+ * Inverse of the distance → haversine term relation: distances ≤ d are exactly those with h ≤ this value, so a
+ * hot loop can compare h with it instead of paying for asin and sqrt per pair.
+ */
 export function haversineTermForDistance(distanceM: number): number {
-  const halfAngle = Math.min(Math.PI / 2, distanceM / (2 * EARTH_RADIUS_M));
-  const s = Math.sin(halfAngle);
+  const halfAngle = min(Math.PI / 2, distanceM / (2 * EARTH_RADIUS_M));
+  const s = sin(halfAngle);
   return s * s;
 }
 
@@ -29,9 +32,9 @@ export function haversineTermForDistance(distanceM: number): number {
 export function haversineMeters(a: LatLon, b: LatLon): number {
   const lat1 = a.lat * DEG_TO_RAD;
   const lat2 = b.lat * DEG_TO_RAD;
-  const h = haversineTerm(lat1, a.lon * DEG_TO_RAD, Math.cos(lat1), lat2, b.lon * DEG_TO_RAD, Math.cos(lat2));
+  const h = haversineTerm(lat1, a.lon * DEG_TO_RAD, cos(lat1), lat2, b.lon * DEG_TO_RAD, cos(lat2));
   // h can exceed 1 by a rounding error for antipodal points.
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.sqrt(Math.min(1, h)));
+  return 2 * EARTH_RADIUS_M * asin(sqrt(min(1, h)));
 }
 
 /**
@@ -41,6 +44,6 @@ export function haversineMeters(a: LatLon, b: LatLon): number {
 export function offsetMeters(origin: LatLon, northM: number, eastM: number): LatLon {
   const lat = origin.lat + northM / EARTH_RADIUS_M / DEG_TO_RAD;
   const midLatRad = ((origin.lat + lat) / 2) * DEG_TO_RAD;
-  const lon = origin.lon + eastM / (EARTH_RADIUS_M * Math.cos(midLatRad)) / DEG_TO_RAD;
+  const lon = origin.lon + eastM / (EARTH_RADIUS_M * cos(midLatRad)) / DEG_TO_RAD;
   return { lat, lon };
 }
