@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { OutboxCipher } from './outbox-crypto';
+import { OutboxMessage } from './outbox-message.entity';
+
+export type OutboxEntry = {
+  /** Same key → same mail: a second enqueue with it is ignored. May contain building ids (stored only as an HMAC). */
+  idempotencyKey: string;
+  kind: string;
+  /** The building the mail is addressed to. */
+  buildingId: string | null;
+  /** Other buildings whose personal data appears in the body (e.g. the neighbours in a contact list). */
+  mentions?: string[];
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+};
+
+export type OutboxCounts = { pending: number; failed: number; sent: number };
+
+/** The transactional outbox: mails are written with the change that causes them and sent by OutboxWorker. */
+@Injectable()
+export class MailService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: OutboxCipher,
+  ) {}
+
+  /**
+   * Queues a mail inside the caller's transaction (it is sent only if that transaction commits).
+   * Returns false when a mail with the same idempotency key was already queued or sent.
+   */
+  async enqueue(manager: EntityManager, entry: OutboxEntry): Promise<boolean> {
+    const { to, subject, text, html, headers } = entry;
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxMessage)
+      .values({
+        idempotencyKey: this.cipher.opaqueKey(entry.idempotencyKey),
+        kind: entry.kind,
+        buildingId: entry.buildingId,
+        mentions: [...new Set(entry.mentions ?? [])],
+        payload: this.cipher.seal({ to, subject, text, html, ...(headers ? { headers } : {}) }),
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return Array.isArray(result.raw) && result.raw.length > 0;
+  }
+
+  /**
+   * Erasure: drops every unsent mail addressed to or mentioning the building, and removes the
+   * building id from sent ones (which no longer hold a payload). Afterwards no row refers to it.
+   */
+  async removeForBuilding(manager: EntityManager, buildingId: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM mail_outbox
+       WHERE status IN ('pending', 'failed') AND (building_id = $1 OR mentions @> ARRAY[$1]::text[])`,
+      [buildingId],
+    );
+    await manager.query(
+      `UPDATE mail_outbox
+       SET building_id = CASE WHEN building_id = $1 THEN NULL ELSE building_id END,
+           mentions = array_remove(mentions, $1),
+           payload = NULL
+       WHERE status = 'sent' AND (building_id = $1 OR mentions @> ARRAY[$1]::text[])`,
+      [buildingId],
+    );
+  }
+
+  /** Number of mails per status, for the admin API. */
+  async counts(): Promise<OutboxCounts> {
+    const rows = await this.dataSource.query<{ status: keyof OutboxCounts; count: number }[]>(
+      `SELECT status, count(*)::int AS count FROM mail_outbox GROUP BY status`,
+    );
+    const counts: OutboxCounts = { pending: 0, failed: 0, sent: 0 };
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return counts;
+  }
+}
