@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AdminModule } from './admin/admin.module';
 import { BuildingsModule } from './buildings/buildings.module';
 import { ClustersModule } from './clusters/clusters.module';
 import { HttpErrorFilter } from './common/http-error.filter';
@@ -11,6 +14,8 @@ import { HealthModule } from './health/health.module';
 import { InterestPoolModule } from './interest-pool/interest-pool.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
+import { RegistrationModule } from './registration/registration.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { TokensModule } from './tokens/tokens.module';
 
 @Module({})
@@ -22,15 +27,26 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
         LoggingModule.forEnv(env),
+        EventEmitterModule.forRoot(),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', limit: 120, ttl: 60_000 }],
+          skipIf: () => !env.RATE_LIMIT_ENABLED,
+        }),
         DatabaseModule.forTarget(database, env.MIGRATIONS_RUN),
+        SchedulingModule,
         HealthModule,
         BuildingsModule,
         InterestPoolModule,
         TokensModule,
         ClustersModule,
         MailModule,
+        RegistrationModule,
+        AdminModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { BuildingRecord } from '../common/building-record';
 
 @Entity({ name: 'buildings' })
 @Index('idx_buildings_email', ['email'])
+@Index('idx_buildings_position', ['lat', 'lon'])
 @Check('chk_buildings_lat', 'lat BETWEEN 45 AND 48')
 @Check('chk_buildings_lon', 'lon BETWEEN 5 AND 11')
 @Check('chk_buildings_energy', 'annual_consumption_kwh >= 0 AND potential_pv_kwp >= 0')

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Env, InvalidConfigurationError } from './env.validation';
@@ -23,4 +23,9 @@ export function resolveAppSecret(env: Env, mode: 'server' | 'embedded', dataDir:
   writeFileSync(file, secret, { mode: 0o600 });
   chmodSync(file, 0o600);
   return secret;
+}
+
+/** A key for one purpose, so that no two features share key material. */
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return createHmac('sha256', secret).update(`leg-match:${purpose}`).digest();
 }

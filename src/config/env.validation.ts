@@ -144,6 +144,10 @@ export class Env {
   @Max(600000, { message: 'MAIL_POLL_INTERVAL_MS must be an integer between 50 and 600000' })
   MAIL_POLL_INTERVAL_MS = 2000;
 
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'MAIL_WORKER_ENABLED must be true or false' })
+  MAIL_WORKER_ENABLED = true;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters, or unset to turn the admin API off' })

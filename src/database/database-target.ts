@@ -17,7 +17,14 @@ export type DatabaseTarget = {
   close: () => Promise<void>;
 };
 
-/** Extra connections beyond the app's pool for the migration CLI and an operator's psql. */
+/**
+ * The embedded server runs one query at a time in one backend session, and it tells transactions
+ * of different connections apart only loosely: under concurrent transactions from several
+ * connections a queued transaction can be left waiting forever. One connection serialises them
+ * in the pool instead, at no cost in throughput (PGlite is serial anyway).
+ */
+const EMBEDDED_POOL_SIZE = 1;
+/** Connections the socket server accepts beyond the app's pool (a CLI command, a health probe). */
 const EMBEDDED_SPARE_CONNECTIONS = 4;
 
 const SSLMODE_TO_SETTING: Record<string, DatabaseSslMode> = {
@@ -65,13 +72,13 @@ export async function openDatabase(env: Env): Promise<DatabaseTarget> {
     return { ...serverTarget(env, env.DATABASE_URL), close: () => Promise.resolve() };
   }
   const embedded = await EmbeddedPostgres.start(env.DATA_DIR, {
-    maxConnections: env.DATABASE_POOL_SIZE + EMBEDDED_SPARE_CONNECTIONS,
+    maxConnections: EMBEDDED_POOL_SIZE + EMBEDDED_SPARE_CONNECTIONS,
   });
   return {
     mode: 'embedded',
     url: embedded.url,
     ssl: false,
-    poolSize: env.DATABASE_POOL_SIZE,
+    poolSize: EMBEDDED_POOL_SIZE,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     description: `embedded PostgreSQL (PGlite) in ${embedded.dataDir}`,
     dataDir: embedded.dataDir,

@@ -19,7 +19,7 @@ export class DatabaseModule {
           useFactory: () => dataSourceOptions(target, false),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
-            if (runMigrations) await runMigrationsExclusively(dataSource);
+            if (runMigrations) await runMigrationsExclusively(dataSource, target.mode);
             return dataSource;
           },
         }),

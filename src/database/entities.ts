@@ -5,6 +5,7 @@ import { ContactState } from '../clusters/contact-state.entity';
 import { Recomputation } from '../clusters/recomputation.entity';
 import { InterestPoolEntry } from '../interest-pool/interest-pool-entry.entity';
 import { OutboxMessage } from '../mail/outbox-message.entity';
+import { JobRun } from '../scheduling/job-run.entity';
 import { Token } from '../tokens/token.entity';
 
 /** Every entity of the schema, listed once for the app and the migration CLI alike. */
@@ -17,4 +18,5 @@ export const ENTITIES = [
   ContactState,
   Recomputation,
   OutboxMessage,
+  JobRun,
 ];

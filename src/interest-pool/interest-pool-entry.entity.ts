@@ -3,6 +3,7 @@ import { BuildingRecord } from '../common/building-record';
 
 @Entity({ name: 'interest_pool' })
 @Index('idx_interest_pool_email', ['email'])
+@Index('idx_interest_pool_position', ['lat', 'lon'])
 @Check('chk_interest_pool_lat', 'lat BETWEEN 45 AND 48')
 @Check('chk_interest_pool_lon', 'lon BETWEEN 5 AND 11')
 @Check('chk_interest_pool_energy', 'annual_consumption_kwh >= 0 AND potential_pv_kwp >= 0')

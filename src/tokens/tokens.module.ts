@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TokenPurgeService } from './token-purge.service';
 import { TokensService } from './tokens.service';
 
 @Module({
-  providers: [TokensService],
-  exports: [TokensService],
+  providers: [TokensService, TokenPurgeService],
+  exports: [TokensService, TokenPurgeService],
 })
 export class TokensModule {}

@@ -31,6 +31,19 @@ export class TokensService {
     return (result.affected ?? 0) > 0;
   }
 
+  async revoke(manager: EntityManager, tokenHash: string): Promise<void> {
+    await manager.getRepository(Token).delete({ tokenHash });
+  }
+
+  async counts(manager: EntityManager): Promise<{ active: number; expired: number }> {
+    const [row] = (await manager.query(
+      `SELECT count(*) FILTER (WHERE expires_at IS NULL OR expires_at >= now())::int AS active,
+              count(*) FILTER (WHERE expires_at < now())::int AS expired
+       FROM tokens`,
+    )) as { active: number; expired: number }[];
+    return row;
+  }
+
   async removeForBuilding(manager: EntityManager, buildingId: string): Promise<void> {
     await manager.getRepository(Token).delete({ buildingId });
   }

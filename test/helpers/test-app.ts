@@ -2,6 +2,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
+import { RecomputationService } from '../../src/clusters/recomputation.service';
+import { OutboxWorker } from '../../src/mail/outbox.worker';
 import { Env } from '../../src/config/env.validation';
 import { DatabaseTarget, openDatabase } from '../../src/database/database-target';
 
@@ -34,4 +36,11 @@ export async function startTestApp(env: Env): Promise<TestApp> {
       await database.close();
     },
   };
+}
+
+/** Lets background work finish: the pending recomputation and, unless told otherwise, every due e-mail. */
+export async function settle(sut: TestApp, options: { deliverMail: boolean } = { deliverMail: true }): Promise<void> {
+  await sut.app.get(RecomputationService).settled();
+  if (!options.deliverMail) return;
+  while ((await sut.app.get(OutboxWorker).deliverDue(100)) > 0);
 }

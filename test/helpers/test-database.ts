@@ -45,10 +45,12 @@ async function createServerDatabase(): Promise<TestDatabase> {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
+  const mailDir = mkdtempSync(join(tmpdir(), 'leg-data-'));
   return {
     mode: 'server',
-    settings: { DATABASE_URL: withDatabaseName(adminUrl(), name) },
+    settings: { DATABASE_URL: withDatabaseName(adminUrl(), name), DATA_DIR: mailDir },
     drop: async () => {
+      rmSync(mailDir, { recursive: true, force: true });
       const client = new Client({ connectionString: adminUrl() });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -79,7 +81,7 @@ export async function createTestDatabase(mode: DatabaseMode = defaultMode()): Pr
 export function testEnv(database: TestDatabase, overrides: Record<string, string> = {}): Env {
   return validateEnv({
     APP_SECRET: TEST_APP_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
     TOKEN_PURGE_ENABLED: 'false',

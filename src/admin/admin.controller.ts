@@ -1,0 +1,76 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AdminGuard } from './admin.guard';
+import { AdminService } from './admin.service';
+import { AdminRecordDto, AdminRecordPageDto, AdminStatsDto, PurgeResultDto, RecomputeResultDto } from './dto/admin-record.dto';
+import { RecordQueryDto } from './dto/record-query.dto';
+
+@ApiTags('admin')
+@ApiBearerAuth('admin')
+@ApiUnauthorizedResponse({ description: 'Missing or wrong admin API key' })
+@ApiNotFoundResponse({ description: 'The admin API is turned off (no ADMIN_API_KEY), or no such record' })
+@UseGuards(AdminGuard)
+@Controller('api/admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Get('buildings')
+  @ApiOperation({ summary: 'List full registrations (with personal data)' })
+  @ApiOkResponse({ type: AdminRecordPageDto })
+  listBuildings(@Query() query: RecordQueryDto): Promise<AdminRecordPageDto> {
+    return this.admin.listBuildings(query);
+  }
+
+  @Get('interest-pool')
+  @ApiOperation({ summary: 'List interest-pool entries (with personal data)' })
+  @ApiOkResponse({ type: AdminRecordPageDto })
+  listInterestPool(@Query() query: RecordQueryDto): Promise<AdminRecordPageDto> {
+    return this.admin.listInterestPool(query);
+  }
+
+  @Get('records/:buildingId')
+  @ApiOperation({ summary: 'Read one record, whichever table it is in' })
+  @ApiOkResponse({ type: AdminRecordDto })
+  findRecord(@Param('buildingId') buildingId: string): Promise<AdminRecordDto> {
+    return this.admin.findRecord(buildingId);
+  }
+
+  @Delete('records/:buildingId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a building and everything belonging to it (as an unsubscribe does)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  deleteRecord(@Param('buildingId') buildingId: string): Promise<void> {
+    return this.admin.deleteRecord(buildingId);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Counts: records, confirmed records, tokens, outbox' })
+  @ApiOkResponse({ type: AdminStatsDto })
+  stats(): Promise<AdminStatsDto> {
+    return this.admin.stats();
+  }
+
+  @Post('clusters/recompute')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Recompute the communities now (and queue contact e-mails for changed communities)' })
+  @ApiOkResponse({ type: RecomputeResultDto })
+  recompute(): Promise<RecomputeResultDto> {
+    return this.admin.recompute();
+  }
+
+  @Post('tokens/purge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete expired verification tokens now' })
+  @ApiOkResponse({ type: PurgeResultDto })
+  purgeTokens(): Promise<PurgeResultDto> {
+    return this.admin.purgeTokens();
+  }
+}

@@ -1,0 +1,34 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { normaliseEmail } from '../../registration/dto/normalise';
+
+export class RecordQueryDto {
+  /** 1-based page number. @example 1 */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page = 1;
+
+  /** Records per page (at most 100). @example 50 */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit = 50;
+
+  /** Only confirmed (`true`) or unconfirmed (`false`) records. */
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'verified must be true or false' })
+  verified?: boolean;
+
+  /** Only records of this e-mail address. */
+  @IsOptional()
+  @Transform(({ value }) => normaliseEmail(value))
+  @MaxLength(320)
+  @IsEmail({}, { message: 'email must be a valid e-mail address' })
+  email?: string;
+}

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EntityManager } from 'typeorm';
+import { Building } from '../buildings/building.entity';
+import { BuildingsService } from '../buildings/buildings.service';
+import { unsubscribeUrl } from '../common/links';
+import { Env } from '../config/env.validation';
+import { contactOverviewMail, newNeighbourMail } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import { TokensService } from '../tokens/tokens.service';
+import { ClustersService } from './clusters.service';
+import { SourceBuilding } from './community-source';
+import { communityEnergy } from './engine/autarky';
+import { boxAround } from './engine/geo-box';
+import { haversineMeters } from './engine/geo';
+
+export type NotifiableCommunity = { community_id: string; autarky_percent: number; members: SourceBuilding[] };
+
+type Contact = { address: string | null; email: string; phone: string | null; isNew?: boolean };
+
+function digest(ids: string[]): string {
+  return createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 24);
+}
+
+function contactOf(building: Building, isNew = false): Contact {
+  return { address: building.address, email: building.email, phone: building.phone, isNew };
+}
+
+/**
+ * Tells confirmed neighbours about each other. Only full registrations take part: an entry of the
+ * interest pool is counted in communities but its contact details are never passed on.
+ */
+@Injectable()
+export class ContactNotifier {
+  constructor(
+    private readonly config: ConfigService<Env, true>,
+    private readonly buildings: BuildingsService,
+    private readonly clusters: ClustersService,
+    private readonly tokens: TokensService,
+    private readonly mail: MailService,
+  ) {}
+
+  /**
+   * For each community whose confirmed members (at least two) differ from the set last told,
+   * queues the contact overview to each of them and stores the new set, in the caller's transaction.
+   */
+  async notifyCommunities(manager: EntityManager, communities: NotifiableCommunity[], at: Date): Promise<number> {
+    const states = await this.clusters.findContactStates(manager);
+    const changed = communities
+      .map((community) => ({
+        community,
+        ids: community.members.filter((m) => m.type === 'registered' && m.verified).map((m) => m.building_id).sort(),
+      }))
+      .filter(({ community, ids }) => ids.length >= 2 && ids.join('\n') !== (states.get(community.community_id) ?? []).join('\n'));
+    if (changed.length === 0) return 0;
+    const records = new Map(
+      (await this.buildings.findByIds(manager, changed.flatMap(({ ids }) => ids))).map((b) => [b.buildingId, b]),
+    );
+    let queued = 0;
+    for (const { community, ids } of changed) {
+      const members = ids.map((id) => records.get(id)).filter((b): b is Building => b !== undefined);
+      for (const recipient of members) {
+        const sent = await this.queueContactMail(manager, recipient, members, {
+          key: `overview:${community.community_id}:${digest(ids)}:${recipient.buildingId}`,
+          kind: 'contact-overview',
+          autarkyPercent: community.autarky_percent,
+          render: contactOverviewMail,
+        });
+        if (sent) queued++;
+      }
+      await this.clusters.saveContactState(manager, community.community_id, ids, at);
+    }
+    return queued;
+  }
+
+  /**
+   * When a full registration is confirmed, its confirmed neighbours within the community radius
+   * hear about it (the new one marked as such), in the confirmation's transaction.
+   */
+  async notifyNeighboursOfConfirmation(manager: EntityManager, buildingId: string): Promise<number> {
+    const confirmed = await this.buildings.findById(manager, buildingId);
+    if (!confirmed?.verified) return 0;
+    const radiusM = this.config.get('CLUSTER_RADIUS_M', { infer: true });
+    const neighbours = (await this.buildings.findInBox(manager, boxAround(confirmed, radiusM))).filter(
+      (b) => b.buildingId !== buildingId && b.verified && haversineMeters(b, confirmed) <= radiusM,
+    );
+    if (neighbours.length === 0) return 0;
+    const members = [...neighbours, confirmed];
+    const autarkyPercent = communityEnergy(
+      members.map((b) => ({ annual_consumption_kwh: b.annualConsumptionKwh, potential_pv_kwp: b.potentialPvKwp })),
+    ).autarky_percent;
+    let queued = 0;
+    for (const recipient of neighbours) {
+      const sent = await this.queueContactMail(manager, recipient, members, {
+        key: `new-neighbour:${buildingId}:${confirmed.verifiedAt?.getTime()}:${recipient.buildingId}`,
+        kind: 'new-neighbour',
+        autarkyPercent,
+        render: newNeighbourMail,
+        newId: buildingId,
+      });
+      if (sent) queued++;
+    }
+    return queued;
+  }
+
+  private async queueContactMail(
+    manager: EntityManager,
+    recipient: Building,
+    members: Building[],
+    mail: { key: string; kind: string; autarkyPercent: number; render: typeof contactOverviewMail; newId?: string },
+  ): Promise<boolean> {
+    const unsubscribe = await this.tokens.issue(manager, recipient.buildingId, 'unsubscribe', null);
+    const queued = await this.mail.enqueue(manager, {
+      idempotencyKey: mail.key,
+      kind: mail.kind,
+      buildingId: recipient.buildingId,
+      mentions: members.map((b) => b.buildingId),
+      to: recipient.email,
+      ...mail.render({
+        appName: this.config.get('APP_NAME', { infer: true }),
+        recipientAddress: recipient.address,
+        autarkyPercent: mail.autarkyPercent,
+        members: members.map((b) => contactOf(b, b.buildingId === mail.newId)),
+        unsubscribeUrl: unsubscribeUrl(this.config.get('APP_BASE_URL', { infer: true }), unsubscribe.token),
+      }),
+    });
+    if (!queued) await this.tokens.revoke(manager, unsubscribe.hash);
+    return queued;
+  }
+}

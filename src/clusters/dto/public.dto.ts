@@ -1,0 +1,44 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** A position moved by up to ANONYMITY_RADIUS_M, stable per building: never the exact one. */
+export class PublicPositionDto {
+  /** @example 47.47412 */
+  lat!: number;
+  /** @example 8.30655 */
+  lon!: number;
+}
+
+export class MapBuildingDto extends PublicPositionDto {
+  /** @example "registered" */
+  type!: 'anonymous' | 'registered';
+}
+
+export class MapBuildingsDto {
+  buildings!: MapBuildingDto[];
+}
+
+export class CommunityDto {
+  /** Opaque and stable while the community keeps most of its members. @example "c_3f2a9b0c1d2e4f56" */
+  community_id!: string;
+  /** @example 4 */
+  num_members!: number;
+  /** Share of the community's demand its own solar production covers. @example 38.2 */
+  autarky_percent!: number;
+  /** @example 48.1 */
+  total_consumption_mwh!: number;
+  /** @example 35.7 */
+  total_production_mwh!: number;
+  members!: PublicPositionDto[];
+  /** Closed ring of [lat, lon] around the jittered member positions. */
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+    example: [[47.47, 8.3], [47.48, 8.3], [47.48, 8.31], [47.47, 8.3]],
+  })
+  polygon!: [number, number][];
+}
+
+export class CommunitiesDto {
+  /** Ranked by autarky, highest first. */
+  clusters!: CommunityDto[];
+}

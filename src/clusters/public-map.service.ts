@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { BuildingsService } from '../buildings/buildings.service';
+import { Env } from '../config/env.validation';
+import { InterestPoolService } from '../interest-pool/interest-pool.service';
+import { ClustersService } from './clusters.service';
+import { toSourceBuildings } from './community-source';
+import { CommunitiesDto, MapBuildingsDto } from './dto/public.dto';
+import { publicPositionFor } from './public-position';
+
+/** A response prepared once per state of the data: JSON, its gzip form and an ETag. */
+export type PreparedResponse = { etag: string; json: Buffer; gzip: Buffer };
+
+function prepare(fingerprint: string, body: unknown): PreparedResponse {
+  const json = Buffer.from(JSON.stringify(body));
+  const etag = `"${createHash('sha256').update(fingerprint).digest('base64url').slice(0, 27)}"`;
+  return { etag, json, gzip: gzipSync(json, { level: 6 }) };
+}
+
+/**
+ * The public map data. Reading, jittering and serialising 100 000 records costs a few hundred
+ * milliseconds, so it is done once per state of the data (a cheap fingerprint query tells whether
+ * anything changed, also on other replicas) and served from memory, compressed, with an ETag.
+ */
+@Injectable()
+export class PublicMapService {
+  private buildingsCache?: { fingerprint: string; response: PreparedResponse };
+  private communitiesCache?: { fingerprint: string; response: PreparedResponse };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly buildings: BuildingsService,
+    private readonly interestPool: InterestPoolService,
+    private readonly clusters: ClustersService,
+  ) {}
+
+  async buildingsResponse(): Promise<PreparedResponse> {
+    const manager = this.dataSource.manager;
+    const fingerprint = `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
+    if (this.buildingsCache?.fingerprint === fingerprint) return this.buildingsCache.response;
+    const records = await this.dataSource.transaction('REPEATABLE READ', async (snapshot) =>
+      toSourceBuildings(await this.buildings.findAllForClustering(snapshot), await this.interestPool.findAllForClustering(snapshot)),
+    );
+    const position = publicPositionFor(this.config);
+    const body: MapBuildingsDto = {
+      buildings: records
+        .map((record) => ({ ...position(record), type: record.type }))
+        .sort((a, b) => a.lat - b.lat || a.lon - b.lon),
+    };
+    const response = prepare(`buildings:${fingerprint}`, body);
+    this.buildingsCache = { fingerprint, response };
+    return response;
+  }
+
+  async communitiesResponse(): Promise<PreparedResponse> {
+    const manager = this.dataSource.manager;
+    const stored = await this.clusters.findRecomputation(manager);
+    const fingerprint = stored ? `${stored.computedAt.toISOString()}:${stored.sourceFingerprint}` : 'none';
+    if (this.communitiesCache?.fingerprint === fingerprint) return this.communitiesCache.response;
+    const body = await this.communities();
+    const response = prepare(`communities:${fingerprint}`, body);
+    this.communitiesCache = { fingerprint, response };
+    return response;
+  }
+
+  async communities(): Promise<CommunitiesDto> {
+    const ranked = await this.clusters.findRanked(this.dataSource.manager);
+    return {
+      clusters: ranked.map((community) => ({
+        community_id: community.id,
+        num_members: community.numMembers,
+        autarky_percent: community.autarkyPercent,
+        total_consumption_mwh: community.totalConsumptionMwh,
+        total_production_mwh: community.totalProductionMwh,
+        members: community.memberPositions,
+        polygon: community.polygon,
+      })),
+    };
+  }
+}

@@ -1,0 +1,168 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { OnEvent } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import { BuildingsService } from '../buildings/buildings.service';
+import { BuildingEvents } from '../common/building-events';
+import { deriveKey } from '../config/app-secret';
+import { Env } from '../config/env.validation';
+import { InterestPoolService } from '../interest-pool/interest-pool.service';
+import { OutboxWorker } from '../mail/outbox.worker';
+import { JobCoordinator } from '../scheduling/job-coordinator.service';
+import { ClustersService, StoredCommunity } from './clusters.service';
+import { toSourceBuildings } from './community-source';
+import { ContactNotifier } from './contact-notifier.service';
+import { buildCommunities, communityPolygonOf, withCommunityIds } from './engine/communities';
+import { publicPositionFor } from './public-position';
+
+const JOB = 'cluster-recompute';
+const SHUTDOWN_WAIT_MS = 5000;
+
+export type RecomputeOutcome = { ran: boolean; communities: number; notifications: number };
+
+/**
+ * Recomputes the communities after changes: debounced (a burst of registrations causes one run),
+ * single-flight (never two runs at once, also across replicas), atomic (readers see the old or
+ * the new set), and at boot when the stored result is older than the data.
+ */
+@Injectable()
+export class RecomputationService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RecomputationService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private rerunRequested = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly buildings: BuildingsService,
+    private readonly interestPool: InterestPoolService,
+    private readonly clusters: ClustersService,
+    private readonly notifier: ContactNotifier,
+    private readonly jobs: JobCoordinator,
+    private readonly outbox: OutboxWorker,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      if (await this.isStale()) this.schedule(0);
+    } catch (error) {
+      this.logger.warn(`Could not check whether communities are current: ${(error as Error).message}`);
+      this.schedule();
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.running) await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
+  }
+
+  @OnEvent([BuildingEvents.registered, BuildingEvents.confirmed, BuildingEvents.deleted])
+  onRecordsChanged(): void {
+    this.schedule();
+  }
+
+  /** Whether the data changed since the stored communities were computed. */
+  async isStale(): Promise<boolean> {
+    const manager = this.dataSource.manager;
+    const stored = await this.clusters.findRecomputation(manager);
+    return stored?.sourceFingerprint !== (await this.sourceFingerprint(manager));
+  }
+
+  /** Waits for the scheduled or running recomputation (for tests and the admin route). */
+  async settled(): Promise<void> {
+    while (this.timer || this.running) {
+      await (this.running ?? new Promise((resolve) => setTimeout(resolve, 10)));
+    }
+  }
+
+  private schedule(delayMs = this.config.get('CLUSTER_RECOMPUTE_DEBOUNCE_MS', { infer: true })): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.startRun();
+    }, delayMs);
+  }
+
+  private startRun(): void {
+    if (this.running) {
+      this.rerunRequested = true;
+      return;
+    }
+    this.running = this.recomputeNow()
+      .then((outcome) => {
+        if (!outcome.ran) this.schedule();
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(`Community recomputation failed, retrying: ${(error as Error).message}`);
+        this.schedule();
+      })
+      .finally(() => {
+        this.running = undefined;
+        if (this.rerunRequested) {
+          this.rerunRequested = false;
+          this.schedule();
+        }
+      });
+  }
+
+  /** Runs now unless a run holds the lock (here or on another replica). */
+  async recomputeNow(): Promise<RecomputeOutcome> {
+    const started = Date.now();
+    const outcome = await this.jobs.runExclusively(JOB, () =>
+      this.dataSource.transaction('REPEATABLE READ', (manager) => this.recomputeWithin(manager)),
+    );
+    if (!outcome.ran) return { ran: false, communities: 0, notifications: 0 };
+    if (outcome.value.notifications > 0) this.outbox.kick();
+    this.logger.log(
+      `Recomputed ${outcome.value.communities} communities in ${Date.now() - started} ms, ${outcome.value.notifications} contact e-mails queued`,
+    );
+    return { ran: true, ...outcome.value };
+  }
+
+  private async sourceFingerprint(manager: EntityManager): Promise<string> {
+    return `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
+  }
+
+  private async recomputeWithin(manager: EntityManager): Promise<{ communities: number; notifications: number }> {
+    const computedAt = new Date();
+    const fingerprint = await this.sourceFingerprint(manager);
+    const sources = toSourceBuildings(
+      await this.buildings.findAllForClustering(manager),
+      await this.interestPool.findAllForClustering(manager),
+    );
+    const ranked = buildCommunities(sources, {
+      radiusM: this.config.get('CLUSTER_RADIUS_M', { infer: true }),
+      minSamples: this.config.get('MIN_COMMUNITY_SIZE', { infer: true }),
+    });
+    const communities = withCommunityIds(
+      ranked,
+      await this.clusters.findMemberships(manager),
+      deriveKey(this.config.get('APP_SECRET', { infer: true }) ?? '', 'community-id'),
+    );
+    const publicPosition = publicPositionFor(this.config);
+    await this.clusters.replaceCommunities(
+      manager,
+      communities.map(
+        (community, index): StoredCommunity => ({
+          id: community.community_id,
+          rank: index + 1,
+          numMembers: community.num_members,
+          autarkyPercent: community.autarky_percent,
+          totalConsumptionMwh: community.total_consumption_mwh,
+          totalProductionMwh: community.total_production_mwh,
+          memberPositions: community.members.map(publicPosition),
+          polygon: communityPolygonOf(community, publicPosition),
+          computedAt,
+          memberIds: community.members.map((m) => ({ buildingId: m.building_id, registered: m.type === 'registered' })),
+        }),
+      ),
+    );
+    const notifications = await this.notifier.notifyCommunities(manager, communities, computedAt);
+    await this.clusters.saveRecomputation(manager, fingerprint, computedAt);
+    return { communities: communities.length, notifications };
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { ConfirmationService } from './confirmation.service';
+import { ConfirmationResultDto } from './dto/confirmation-result.dto';
+import { TokenDto } from './dto/token.dto';
+
+export const TOKEN_LIMIT = { default: { limit: 10, ttl: 60_000 } };
+
+@ApiTags('registration')
+@Controller('api/verification')
+export class ConfirmationController {
+  constructor(private readonly confirmation: ConfirmationService) {}
+
+  @Post('confirm')
+  @HttpCode(200)
+  @Throttle(TOKEN_LIMIT)
+  @ApiOperation({
+    summary: 'Confirm an e-mail address with the token from the confirmation link',
+    description: 'Confirming agrees to share the contact details with confirmed neighbours. Using a token twice is fine.',
+  })
+  @ApiOkResponse({ type: ConfirmationResultDto })
+  @ApiBadRequestResponse({ description: 'The token is malformed' })
+  @ApiNotFoundResponse({ description: 'The token is unknown or was replaced by a newer one' })
+  @ApiGoneResponse({ description: 'The token has expired' })
+  confirm(@Body() dto: TokenDto): Promise<ConfirmationResultDto> {
+    return this.confirmation.confirm(dto.token);
+  }
+}

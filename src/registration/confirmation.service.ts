@@ -1,0 +1,64 @@
+import { BadRequestException, GoneException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import { ContactNotifier } from '../clusters/contact-notifier.service';
+import { BuildingEvents } from '../common/building-events';
+import { OutboxWorker } from '../mail/outbox.worker';
+import { lockBuilding } from '../common/advisory-lock';
+import { isWellFormedToken } from '../tokens/token-format';
+import { TokensService } from '../tokens/tokens.service';
+import { BuildingDirectory } from './building-directory.service';
+import { ConfirmationResultDto } from './dto/confirmation-result.dto';
+
+/** Deliberately the same for every unknown token: a message must not reveal whose link it was. */
+export const UNKNOWN_LINK = 'This link is unknown or has been replaced by a newer one';
+
+export function assertWellFormedToken(token: unknown): asserts token is string {
+  if (!isWellFormedToken(token)) throw new BadRequestException('token is malformed');
+}
+
+@Injectable()
+export class ConfirmationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tokens: TokensService,
+    private readonly directory: BuildingDirectory,
+    private readonly notifier: ContactNotifier,
+    private readonly outbox: OutboxWorker,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /**
+   * Confirms the e-mail address behind a verification link. A used link still resolves (people
+   * click twice); concurrent clicks confirm once.
+   */
+  async confirm(token: unknown): Promise<ConfirmationResultDto> {
+    assertWellFormedToken(token);
+    const result = await this.dataSource.transaction((manager) => this.confirmWithin(manager, token));
+    if (result.already_verified) return result;
+    this.outbox.kick();
+    this.events.emit(BuildingEvents.confirmed, { buildingId: result.building_id });
+    return result;
+  }
+
+  private async confirmWithin(manager: EntityManager, token: string): Promise<ConfirmationResultDto> {
+    const stored = await this.tokens.findByToken(manager, token, 'verification');
+    if (!stored) throw new NotFoundException(UNKNOWN_LINK);
+    await lockBuilding(manager, stored.buildingId);
+    const found = await this.directory.find(manager, stored.buildingId);
+    if (!found) throw new NotFoundException(UNKNOWN_LINK);
+    const confirmed = { building_id: stored.buildingId, verified: true as const };
+    if (stored.usedAt || found.record.verified) {
+      await this.tokens.markUsed(manager, stored.tokenHash, new Date());
+      return { ...confirmed, already_verified: true };
+    }
+    if (stored.expiresAt && stored.expiresAt.getTime() < Date.now()) {
+      throw new GoneException('This confirmation link has expired; please register again to receive a new one');
+    }
+    const now = new Date();
+    const firstUse = await this.tokens.markUsed(manager, stored.tokenHash, now);
+    const newlyVerified = firstUse && (await this.directory.markVerified(manager, found, now));
+    if (newlyVerified) await this.notifier.notifyNeighboursOfConfirmation(manager, stored.buildingId);
+    return { ...confirmed, already_verified: !newlyVerified };
+  }
+}

@@ -1,0 +1,72 @@
+import { Controller, Get, Header, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { HtmlErrorFilter } from '../common/html-error.filter';
+import { Env } from '../config/env.validation';
+import { assertWellFormedToken, ConfirmationService } from './confirmation.service';
+import { TOKEN_LIMIT } from './confirmation.controller';
+import { ErasureService } from './erasure.service';
+import { confirmedPage, confirmPromptPage, unsubscribedPage, unsubscribePromptPage } from './pages';
+
+const TOKEN_PARAM = { name: 'token', description: 'The token from the e-mail link' };
+
+/** The pages behind the links in e-mails: GET shows a button, POST acts. */
+@ApiTags('pages')
+@ApiProduces('text/html')
+@Controller()
+@UseFilters(HtmlErrorFilter)
+@Throttle(TOKEN_LIMIT)
+export class LinkPagesController {
+  constructor(
+    private readonly confirmation: ConfirmationService,
+    private readonly erasure: ErasureService,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  private get appName(): string {
+    return this.config.get('APP_NAME', { infer: true });
+  }
+
+  @Get('confirm/:token')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Page with a button to confirm participation (does not confirm by itself)' })
+  @ApiParam(TOKEN_PARAM)
+  confirmPrompt(@Param('token') token: string): string {
+    assertWellFormedToken(token);
+    return confirmPromptPage(this.appName, `/confirm/${token}`);
+  }
+
+  @Post('confirm/:token')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Confirm participation (the button of the confirmation page)' })
+  @ApiParam(TOKEN_PARAM)
+  async confirm(@Param('token') token: string): Promise<string> {
+    const result = await this.confirmation.confirm(token);
+    return confirmedPage(this.appName, result.already_verified);
+  }
+
+  @Get('unsubscribe/:token')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Page with a button to unsubscribe and delete all data (does not delete by itself)' })
+  @ApiParam(TOKEN_PARAM)
+  unsubscribePrompt(@Param('token') token: string): string {
+    assertWellFormedToken(token);
+    return unsubscribePromptPage(this.appName, `/unsubscribe/${token}`);
+  }
+
+  @Post('unsubscribe/:token')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Unsubscribe and delete all data (the button of the unsubscribe page)' })
+  @ApiParam(TOKEN_PARAM)
+  async unsubscribe(@Param('token') token: string): Promise<string> {
+    await this.erasure.unsubscribe(token);
+    return unsubscribedPage(this.appName);
+  }
+}

@@ -1,0 +1,80 @@
+/** Small German pages for the links in e-mails; every interpolated value is escaped. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function page(appName: string, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} – ${escapeHtml(appName)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1d2b36;line-height:1.5}
+h1{font-size:1.4rem}button{font-size:1rem;padding:.6rem 1.2rem;border:0;border-radius:.3rem;background:#1f7a3f;color:#fff;cursor:pointer}
+.danger{background:#a3261b}.muted{color:#5b6b77;font-size:.9rem}
+</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${body}
+<p class="muted">${escapeHtml(appName)}</p>
+</body>
+</html>`;
+}
+
+/**
+ * The GET page only asks: mail scanners open links, and consent to share contact details with
+ * neighbours must come from a person pressing the button.
+ */
+export function confirmPromptPage(appName: string, action: string): string {
+  return page(
+    appName,
+    'Teilnahme bestätigen',
+    `<p>Mit Ihrer Bestätigung werden Ihre Kontaktdaten (Adresse, E-Mail und, falls angegeben, Telefonnummer)
+an bestätigte Nachbarinnen und Nachbarn derselben möglichen Lokalen Elektrizitätsgemeinschaft (LEG) weitergegeben.</p>
+<form method="post" action="${escapeHtml(action)}"><button type="submit">Ja, ich bestätige meine Teilnahme</button></form>`,
+  );
+}
+
+export function confirmedPage(appName: string, alreadyVerified: boolean): string {
+  return page(
+    appName,
+    alreadyVerified ? 'Bereits bestätigt' : 'Vielen Dank!',
+    alreadyVerified
+      ? '<p>Ihre E-Mail-Adresse war bereits bestätigt. Sie müssen nichts weiter tun.</p>'
+      : '<p>Ihre Teilnahme ist bestätigt. Sobald bestätigte Nachbarn in Ihrer Nähe sind, erhalten Sie deren Kontaktdaten per E-Mail.</p>',
+  );
+}
+
+export function unsubscribePromptPage(appName: string, action: string): string {
+  return page(
+    appName,
+    'Abmelden und Daten löschen',
+    `<p>Wenn Sie sich abmelden, löschen wir Ihr Gebäude, Ihre Kontaktdaten und alle zugehörigen Daten endgültig.</p>
+<form method="post" action="${escapeHtml(action)}"><button class="danger" type="submit">Abmelden und Daten löschen</button></form>`,
+  );
+}
+
+export function unsubscribedPage(appName: string): string {
+  return page(appName, 'Abgemeldet', '<p>Ihre Daten wurden gelöscht. Sie erhalten keine weiteren E-Mails von uns.</p>');
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Dieser Link ist ungültig. Bitte prüfen Sie, ob er vollständig kopiert wurde.',
+  404: 'Dieser Link ist unbekannt oder wurde durch einen neueren ersetzt.',
+  410: 'Dieser Bestätigungslink ist abgelaufen. Bitte registrieren Sie sich erneut, um einen neuen Link zu erhalten.',
+  429: 'Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+  503: 'Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.',
+};
+
+export function errorPage(appName: string, status: number): string {
+  return page(appName, 'Das hat nicht geklappt', `<p>${escapeHtml(ERROR_TEXT[status] ?? 'Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.')}</p>`);
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import { BuildingsService } from '../buildings/buildings.service';
+import { BuildingEvents } from '../common/building-events';
+import { lockBuilding } from '../common/advisory-lock';
+import { BuildingRecordFields } from '../common/building-record.store';
+import { durationToMs, Env } from '../config/env.validation';
+import { InterestPoolService } from '../interest-pool/interest-pool.service';
+import { verificationMail } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import { OutboxWorker } from '../mail/outbox.worker';
+import { TokensService } from '../tokens/tokens.service';
+import { RegisterDto } from './dto/register.dto';
+import { RegistrationResultDto } from './dto/registration-result.dto';
+import { confirmUrl, unsubscribeUrl } from '../common/links';
+
+export type RegistrationType = RegistrationResultDto['type'];
+
+function recordFields(dto: RegisterDto): BuildingRecordFields {
+  const { extras, ...profile } = dto.profile;
+  return {
+    buildingId: profile.building_id,
+    email: dto.email,
+    phone: dto.phone ?? null,
+    address: profile.address ?? null,
+    plz: profile.plz ?? null,
+    lat: profile.lat,
+    lon: profile.lon,
+    buildingType: profile.building_type ?? null,
+    annualConsumptionKwh: profile.annual_consumption_kwh ?? 0,
+    potentialPvKwp: profile.potential_pv_kwp ?? 0,
+    profile: { ...extras, ...profile },
+  };
+}
+
+@Injectable()
+export class RegistrationService {
+  private readonly verificationTtlMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly buildings: BuildingsService,
+    private readonly interestPool: InterestPoolService,
+    private readonly tokens: TokensService,
+    private readonly mail: MailService,
+    private readonly outbox: OutboxWorker,
+    private readonly events: EventEmitter2,
+  ) {
+    this.verificationTtlMs = durationToMs(this.config.get('VERIFICATION_TOKEN_TTL', { infer: true }));
+  }
+
+  /**
+   * Registers (or re-registers) a building in one transaction: the record in the table of the
+   * owner's choice (leaving the other), fresh verification and unsubscribe tokens replacing the
+   * unused verification links, and the confirmation e-mail in the outbox. Nothing remains if any step fails.
+   */
+  async register(dto: RegisterDto, type: RegistrationType): Promise<RegistrationResultDto> {
+    const fields = recordFields(dto);
+    await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
+    this.outbox.kick();
+    this.events.emit(BuildingEvents.registered, { buildingId: fields.buildingId });
+    return { building_id: fields.buildingId, type, verified: false, verification_email_sent: true };
+  }
+
+  private async registerWithin(manager: EntityManager, fields: BuildingRecordFields, type: RegistrationType): Promise<void> {
+    await lockBuilding(manager, fields.buildingId);
+    const [target, other] = type === 'registered' ? [this.buildings, this.interestPool] : [this.interestPool, this.buildings];
+    await other.remove(manager, fields.buildingId);
+    await target.save(manager, fields);
+    await this.tokens.revokeUnusedVerification(manager, fields.buildingId);
+    const verification = await this.tokens.issue(
+      manager,
+      fields.buildingId,
+      'verification',
+      new Date(Date.now() + this.verificationTtlMs),
+    );
+    const unsubscribe = await this.tokens.issue(manager, fields.buildingId, 'unsubscribe', null);
+    const baseUrl = this.config.get('APP_BASE_URL', { infer: true });
+    await this.mail.enqueue(manager, {
+      idempotencyKey: `verification:${verification.hash}`,
+      kind: 'verification',
+      buildingId: fields.buildingId,
+      to: fields.email,
+      ...verificationMail({
+        appName: this.config.get('APP_NAME', { infer: true }),
+        address: fields.address,
+        confirmUrl: confirmUrl(baseUrl, verification.token),
+        unsubscribeUrl: unsubscribeUrl(baseUrl, unsubscribe.token),
+      }),
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { TOKEN_LIMIT } from './confirmation.controller';
+import { AcceptedDto, UnsubscribeResultDto } from './dto/confirmation-result.dto';
+import { TokenDto } from './dto/token.dto';
+import { UnsubscribeRequestDto } from './dto/unsubscribe-request.dto';
+import { ErasureService } from './erasure.service';
+
+@ApiTags('registration')
+@Controller('api/unsubscribe')
+export class UnsubscribeController {
+  constructor(private readonly erasure: ErasureService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Throttle(TOKEN_LIMIT)
+  @ApiOperation({
+    summary: 'Unsubscribe with the token from an unsubscribe link',
+    description: 'Deletes the building and everything belonging to it: record, tokens, queued e-mails, community memberships.',
+  })
+  @ApiOkResponse({ type: UnsubscribeResultDto })
+  @ApiBadRequestResponse({ description: 'The token is malformed' })
+  @ApiNotFoundResponse({ description: 'The token is unknown (or the building is already deleted)' })
+  async unsubscribe(@Body() dto: TokenDto): Promise<UnsubscribeResultDto> {
+    await this.erasure.unsubscribe(dto.token);
+    return { deleted: true };
+  }
+
+  @Post('request')
+  @HttpCode(202)
+  @Throttle({ default: { limit: 5, ttl: 60_000 } })
+  @ApiOperation({
+    summary: 'Ask for an unsubscribe link by e-mail',
+    description:
+      'Always answers 202, whether or not the address is registered. Each registration of the address receives an ' +
+      'e-mail with its unsubscribe link (at most one per building every 10 minutes).',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ description: 'Not an e-mail address' })
+  async requestLink(@Body() dto: UnsubscribeRequestDto): Promise<AcceptedDto> {
+    await this.erasure.requestUnsubscribeLinks(dto.email);
+    return { message: 'If this address is registered, an e-mail with an unsubscribe link is on its way.' };
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, LessThan } from 'typeorm';
+import { advisoryKey } from '../common/advisory-lock';
+import { DatabaseTarget } from '../database/database-target';
+import { DATABASE_TARGET } from '../database/database.module';
+import { JobRun } from './job-run.entity';
+
+/** Bookkeeping older than this is deleted when a tick is claimed. */
+const JOB_RUN_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Coordinates jobs between replicas sharing one database: a tick is claimed by inserting its row
+ * (only one replica succeeds), and a job body runs under a session advisory lock so that two runs
+ * never overlap. On the embedded database (one process) both hold trivially.
+ */
+@Injectable()
+export class JobCoordinator {
+  /** Jobs running in this process: the whole guard on the embedded database (one process, one connection). */
+  private readonly runningHere = new Set<string>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATABASE_TARGET) private readonly database: DatabaseTarget,
+  ) {}
+
+  /** Claims a tick of a job; false when another replica already has it. */
+  async claimTick(job: string, tick: Date): Promise<boolean> {
+    const claimed = (await this.dataSource.query(
+      'INSERT INTO job_runs (job, tick) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING job',
+      [job, tick],
+    )) as unknown[];
+    await this.dataSource.getRepository(JobRun).delete({ job, tick: LessThan(new Date(Date.now() - JOB_RUN_RETENTION_MS)) });
+    return claimed.length > 0;
+  }
+
+  async finishTick(job: string, tick: Date, outcome: string): Promise<void> {
+    await this.dataSource.getRepository(JobRun).update({ job, tick }, { finishedAt: new Date(), outcome: outcome.slice(0, 200) });
+  }
+
+  /**
+   * Runs `work` unless another run of the same job is under way, in this process or (on a server)
+   * in another replica; then answers `ran: false` at once.
+   */
+  async runExclusively<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    if (this.runningHere.has(job)) return { ran: false };
+    this.runningHere.add(job);
+    try {
+      if (this.database.mode === 'embedded') return { ran: true, value: await work() };
+      return await this.runUnderAdvisoryLock(job, work);
+    } finally {
+      this.runningHere.delete(job);
+    }
+  }
+
+  /** Holding the lock needs a connection of its own for the whole run, so only on a server. */
+  private async runUnderAdvisoryLock<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const key = advisoryKey(`job:${job}`);
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key])) as { locked: boolean }[];
+      if (!locked) return { ran: false };
+      try {
+        return { ran: true, value: await work() };
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}

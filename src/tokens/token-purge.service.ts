@@ -1,0 +1,84 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { DataSource } from 'typeorm';
+import { Env } from '../config/env.validation';
+import { JobCoordinator } from '../scheduling/job-coordinator.service';
+
+const JOB = 'token-purge';
+/** Small enough that each DELETE holds its locks for milliseconds, so registrations never wait long. */
+const PURGE_BATCH_SIZE = 5000;
+const BOOT_DELAY_MS = 10_000;
+
+export type PurgeOutcome = { ran: boolean; removed: number };
+
+@Injectable()
+export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TokenPurgeService.name);
+  private bootTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly jobs: JobCoordinator,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.get('TOKEN_PURGE_ENABLED', { infer: true })) return;
+    const job = CronJob.from({
+      cronTime: this.config.get('TOKEN_PURGE_CRON', { infer: true }),
+      onTick: () => void this.onTick(),
+      start: true,
+    });
+    this.scheduler.addCronJob(JOB, job);
+    this.bootTimer = setTimeout(() => void this.purgeNow(), BOOT_DELAY_MS);
+    this.bootTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.bootTimer);
+    if (this.scheduler.doesExist('cron', JOB)) this.scheduler.deleteCronJob(JOB);
+  }
+
+  /** A scheduled tick: the replica that claims the tick purges; the others skip it. */
+  private async onTick(): Promise<void> {
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
+    try {
+      if (!(await this.jobs.claimTick(JOB, tick))) return;
+      const outcome = await this.purgeNow();
+      await this.jobs.finishTick(JOB, tick, `removed ${outcome.removed}`);
+    } catch (error) {
+      this.logger.warn(`Token purge tick failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Deletes expired verification tokens in bounded batches; skipped while another purge runs. */
+  async purgeNow(): Promise<PurgeOutcome> {
+    try {
+      const outcome = await this.jobs.runExclusively(JOB, () => this.deleteExpiredInBatches());
+      if (!outcome.ran) return { ran: false, removed: 0 };
+      this.logger.log(`Token purge removed ${outcome.value} expired verification tokens`);
+      return { ran: true, removed: outcome.value };
+    } catch (error) {
+      this.logger.warn(`Token purge failed: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  private async deleteExpiredInBatches(): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const [, affected] = (await this.dataSource.query(
+        `DELETE FROM tokens WHERE token_hash IN (
+           SELECT token_hash FROM tokens
+           WHERE kind = 'verification' AND expires_at < now()
+           LIMIT $1 FOR UPDATE SKIP LOCKED)`,
+        [PURGE_BATCH_SIZE],
+      )) as [unknown, number];
+      removed += affected;
+      if (affected < PURGE_BATCH_SIZE) return removed;
+    }
+  }
+}
