@@ -1,5 +1,6 @@
 import { BuildingsService } from '../src/buildings/buildings.service';
 import { ClustersService } from '../src/clusters/clusters.service';
+import { RecomputationService } from '../src/clusters/recomputation.service';
 import { InterestPoolService } from '../src/interest-pool/interest-pool.service';
 import { TokensService } from '../src/tokens/tokens.service';
 import { availableModes, createTestDatabase, testEnv, TestDatabase } from './helpers/test-database';
@@ -37,26 +38,12 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     await first.app.get(BuildingsService).save(manager, profile('persist-full', 47.4731, 8.3066));
     await first.app.get(InterestPoolService).save(manager, profile('persist-pool', 47.4735, 8.3069));
     const issued = await first.app.get(TokensService).issue(manager, 'persist-full', 'unsubscribe', null);
+    await first.app.get(RecomputationService).recomputeNow();
     const clusters = first.app.get(ClustersService);
-    const computedAt = new Date('2026-11-27T10:00:00.000Z');
-    await clusters.replaceCommunities(manager, [
-      {
-        id: 'c_persist',
-        rank: 1,
-        numMembers: 2,
-        autarkyPercent: 31.5,
-        totalConsumptionMwh: 24.001,
-        totalProductionMwh: 18.5,
-        memberPositions: [{ lat: 47.474, lon: 8.307 }, { lat: 47.4729, lon: 8.3061 }],
-        polygon: [[47.4, 8.3], [47.5, 8.3], [47.4, 8.3]],
-        computedAt,
-        memberIds: [
-          { buildingId: 'persist-full', registered: true },
-          { buildingId: 'persist-pool', registered: false },
-        ],
-      },
-    ]);
-    await clusters.saveContactState(manager, 'c_persist', ['persist-pool', 'persist-full'], computedAt);
+    const computed = await clusters.findRanked(manager);
+    expect(computed).toHaveLength(1);
+    const notifiedAt = new Date('2026-11-27T10:00:00.000Z');
+    await clusters.saveContactState(manager, computed[0].id, ['persist-pool', 'persist-full'], notifiedAt);
     await first.close();
 
     const second = await startTestApp(env);
@@ -67,10 +54,10 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     expect(entry).toMatchObject(profile('persist-pool', 47.4735, 8.3069));
     const token = await second.app.get(TokensService).findByToken(again, issued.token, 'unsubscribe');
     expect(token).toMatchObject({ buildingId: 'persist-full', kind: 'unsubscribe', usedAt: null, expiresAt: null });
-    const [community] = await second.app.get(ClustersService).findRanked(again);
-    expect(community).toMatchObject({ id: 'c_persist', numMembers: 2, autarkyPercent: 31.5, computedAt });
-    const state = await second.app.get(ClustersService).findContactState(again, 'c_persist');
-    expect(state).toEqual({ clusterId: 'c_persist', buildingIds: ['persist-full', 'persist-pool'], notifiedAt: computedAt });
+    await second.app.get(RecomputationService).settled();
+    expect(await second.app.get(ClustersService).findRanked(again)).toEqual(computed);
+    const state = await second.app.get(ClustersService).findContactState(again, computed[0].id);
+    expect(state).toEqual({ clusterId: computed[0].id, buildingIds: ['persist-full', 'persist-pool'], notifiedAt });
     await second.close();
   });
 });

@@ -75,6 +75,42 @@ export class ContactNotifier {
   }
 
   /**
+   * Stores contact states carried over from elsewhere on the communities that now contain their
+   * members: each old member set goes to the community holding most of its confirmed full
+   * registrations, as the part of it still there (merged with a state already stored). Returns how
+   * many old sets found a community.
+   */
+  async seedContactStates(
+    manager: EntityManager,
+    communities: NotifiableCommunity[],
+    oldSets: string[][],
+    at: Date,
+  ): Promise<{ seeded: number; unmatched: number }> {
+    const stored = await this.clusters.findContactStates(manager);
+    const confirmedOf = new Map(
+      communities.map((c) => [c.community_id, new Set(c.members.filter((m) => m.type === 'registered' && m.verified).map((m) => m.building_id))]),
+    );
+    const merged = new Map<string, Set<string>>();
+    let unmatched = 0;
+    for (const oldSet of oldSets) {
+      let best: { id: string; overlap: string[] } | undefined;
+      for (const [id, confirmed] of confirmedOf) {
+        const overlap = oldSet.filter((buildingId) => confirmed.has(buildingId));
+        if (overlap.length > 0 && overlap.length > (best?.overlap.length ?? 0)) best = { id, overlap };
+      }
+      if (!best) {
+        unmatched++;
+        continue;
+      }
+      const state = merged.get(best.id) ?? new Set(stored.get(best.id) ?? []);
+      best.overlap.forEach((buildingId) => state.add(buildingId));
+      merged.set(best.id, state);
+    }
+    for (const [id, state] of merged) await this.clusters.saveContactState(manager, id, [...state], at);
+    return { seeded: oldSets.length - unmatched, unmatched };
+  }
+
+  /**
    * When a full registration is confirmed, its confirmed neighbours within the community radius
    * hear about it (the new one marked as such), in the confirmation's transaction.
    */

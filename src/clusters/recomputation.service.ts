@@ -14,11 +14,16 @@ import { toSourceBuildings } from './community-source';
 import { ContactNotifier } from './contact-notifier.service';
 import { buildCommunities, communityPolygonOf, withCommunityIds } from './engine/communities';
 import { publicPositionFor } from './public-position';
+import { advisoryKey } from '../common/advisory-lock';
 
 const JOB = 'cluster-recompute';
 const SHUTDOWN_WAIT_MS = 5000;
 
 export type RecomputeOutcome = { ran: boolean; communities: number; notifications: number };
+
+/** Contact states carried over from elsewhere (the previous version): member sets already told about each other. */
+export type RecomputeOptions = { seedContactStates?: string[][] };
+export type SeededRecomputeOutcome = { communities: number; notifications: number; seeded: number; unmatched: number };
 
 /**
  * Recomputes the communities after changes: debounced (a burst of registrations causes one run),
@@ -59,7 +64,9 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     if (this.running) await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
   }
 
-  @OnEvent([BuildingEvents.registered, BuildingEvents.confirmed, BuildingEvents.deleted])
+  @OnEvent(BuildingEvents.registered)
+  @OnEvent(BuildingEvents.confirmed)
+  @OnEvent(BuildingEvents.deleted)
   onRecordsChanged(): void {
     this.schedule();
   }
@@ -123,11 +130,21 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     return { ran: true, ...outcome.value };
   }
 
+  /**
+   * Recomputes inside the caller's transaction (the legacy import), first storing the given contact
+   * states on the new communities that contain their members, so that nobody is told again what
+   * they were already told. Waits for a run elsewhere to finish (transaction-scoped lock).
+   */
+  async recomputeInTransaction(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
+    await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(`job:${JOB}`)]);
+    return this.recomputeWithin(manager, options);
+  }
+
   private async sourceFingerprint(manager: EntityManager): Promise<string> {
     return `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
   }
 
-  private async recomputeWithin(manager: EntityManager): Promise<{ communities: number; notifications: number }> {
+  private async recomputeWithin(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
     const computedAt = new Date();
     const fingerprint = await this.sourceFingerprint(manager);
     const sources = toSourceBuildings(
@@ -161,8 +178,11 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
         }),
       ),
     );
+    const seeding = options.seedContactStates
+      ? await this.notifier.seedContactStates(manager, communities, options.seedContactStates, computedAt)
+      : { seeded: 0, unmatched: 0 };
     const notifications = await this.notifier.notifyCommunities(manager, communities, computedAt);
     await this.clusters.saveRecomputation(manager, fingerprint, computedAt);
-    return { communities: communities.length, notifications };
+    return { communities: communities.length, notifications, ...seeding };
   }
 }
