@@ -55,7 +55,7 @@ describe('Communities, map and contact notifications (e2e)', () => {
 
   const mailsOfKind = async (kind: string) => (await readOutbox(dataSource)).filter((mail) => mail.kind === kind);
   const membershipOf = async (buildingId: string) =>
-    (await dataSource.query('SELECT cluster_id FROM cluster_members WHERE building_id = $1', [buildingId])) as { cluster_id: string }[];
+    await dataSource.query<{ cluster_id: string }[]>('SELECT cluster_id FROM cluster_members WHERE building_id = $1', [buildingId]);
 
   it('should group neighbours within the radius, chains included, and rank by autarky', async () => {
     const town = newTown();
@@ -162,9 +162,9 @@ describe('Communities, map and contact notifications (e2e)', () => {
     const [{ cluster_id: communityId }] = await membershipOf(a.id);
 
     await sut.http().post('/api/unsubscribe').send({ token: c.unsubscribe }).expect(200);
-    const [state] = (await dataSource.query('SELECT building_ids FROM cluster_contact_state WHERE cluster_id = $1', [communityId])) as {
+    const [state] = await dataSource.query<{
       building_ids: string[];
-    }[];
+    }[]>('SELECT building_ids FROM cluster_contact_state WHERE cluster_id = $1', [communityId]);
     expect(state.building_ids).toEqual([a.id, b.id].sort());
     await settle(sut, { deliverMail: false });
     expect(await membershipOf(c.id)).toEqual([]);

@@ -23,7 +23,7 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
     await database.drop();
   });
 
-  const rows = (sql: string, params: unknown[] = []) => dataSource.query(sql, params) as Promise<Row[]>;
+  const rows = (sql: string, params: unknown[] = []) => dataSource.query<Row[]>(sql, params);
   const recordsOf = async (buildingId: string) => ({
     buildings: await rows('SELECT * FROM buildings WHERE building_id = $1', [buildingId]),
     pool: await rows('SELECT * FROM interest_pool WHERE building_id = $1', [buildingId]),

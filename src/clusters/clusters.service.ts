@@ -43,9 +43,9 @@ export class ClustersService {
 
   /** Member ids of every stored community, for keeping community ids stable. */
   async findMemberships(manager: EntityManager): Promise<Map<string, string[]>> {
-    const rows = (await manager.query(
+    const rows = await manager.query<{ cluster_id: string; ids: string[] }[]>(
       'SELECT cluster_id, array_agg(building_id ORDER BY building_id) AS ids FROM cluster_members GROUP BY cluster_id',
-    )) as { cluster_id: string; ids: string[] }[];
+    );
     return new Map(rows.map((row) => [row.cluster_id, row.ids]));
   }
 

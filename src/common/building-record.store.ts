@@ -72,12 +72,12 @@ export class BuildingRecordStore<T extends BuildingRecord> {
 
   /** Changes whenever a record is added, changed or removed: cheap enough to ask on every map read. */
   async fingerprint(manager: EntityManager): Promise<string> {
-    const [row] = (await manager
+    const [row] = await manager
       .getRepository(this.entity)
       .createQueryBuilder('r')
       .select('count(*)::int', 'total')
       .addSelect("coalesce(to_char(max(r.updated_at), 'YYYYMMDDHH24MISSUS'), '-')", 'latest')
-      .getRawMany()) as { total: number; latest: string }[];
+      .getRawMany<{ total: number; latest: string }>();
     return `${row.total}.${row.latest}`;
   }
 
@@ -95,12 +95,12 @@ export class BuildingRecordStore<T extends BuildingRecord> {
   }
 
   async counts(manager: EntityManager): Promise<{ total: number; verified: number }> {
-    const [row] = (await manager
+    const [row] = await manager
       .getRepository(this.entity)
       .createQueryBuilder('r')
       .select('count(*)::int', 'total')
       .addSelect('count(*) FILTER (WHERE r.verified)::int', 'verified')
-      .getRawMany()) as { total: number; verified: number }[];
+      .getRawMany<{ total: number; verified: number }>();
     return row;
   }
 

@@ -25,10 +25,10 @@ export class JobCoordinator {
 
   /** Claims a tick of a job; false when another replica already has it. */
   async claimTick(job: string, tick: Date): Promise<boolean> {
-    const claimed = (await this.dataSource.query(
+    const claimed = await this.dataSource.query<unknown[]>(
       'INSERT INTO job_runs (job, tick) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING job',
       [job, tick],
-    )) as unknown[];
+    );
     await this.dataSource.getRepository(JobRun).delete({ job, tick: LessThan(new Date(Date.now() - JOB_RUN_RETENTION_MS)) });
     return claimed.length > 0;
   }

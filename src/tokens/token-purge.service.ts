@@ -70,13 +70,13 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
   private async deleteExpiredInBatches(): Promise<number> {
     let removed = 0;
     for (;;) {
-      const [, affected] = (await this.dataSource.query(
+      const [, affected] = await this.dataSource.query<[unknown, number]>(
         `DELETE FROM tokens WHERE token_hash IN (
            SELECT token_hash FROM tokens
            WHERE kind = 'verification' AND expires_at < now()
            LIMIT $1 FOR UPDATE SKIP LOCKED)`,
         [PURGE_BATCH_SIZE],
-      )) as [unknown, number];
+      );
       removed += affected;
       if (affected < PURGE_BATCH_SIZE) return removed;
     }

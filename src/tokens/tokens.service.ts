@@ -36,11 +36,11 @@ export class TokensService {
   }
 
   async counts(manager: EntityManager): Promise<{ active: number; expired: number }> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<{ active: number; expired: number }[]>(
       `SELECT count(*) FILTER (WHERE expires_at IS NULL OR expires_at >= now())::int AS active,
               count(*) FILTER (WHERE expires_at < now())::int AS expired
        FROM tokens`,
-    )) as { active: number; expired: number }[];
+    );
     return row;
   }
 

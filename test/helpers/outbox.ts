@@ -6,9 +6,9 @@ export type QueuedMail = { id: string; kind: string; buildingId: string | null; 
 
 /** The outbox as a person reading the mails would see it (decrypted with the test secret). */
 export async function readOutbox(dataSource: DataSource): Promise<QueuedMail[]> {
-  const rows = (await dataSource.query(
+  const rows = await dataSource.query<{ id: string; kind: string; building_id: string | null; status: string; payload: Buffer | null }[]>(
     'SELECT id, kind, building_id, status, payload FROM mail_outbox ORDER BY id',
-  )) as { id: string; kind: string; building_id: string | null; status: string; payload: Buffer | null }[];
+  );
   return rows.map((row) => {
     const message = row.payload ? decryptMessage(TEST_APP_SECRET, row.payload) : { to: '', subject: '', text: '', html: '' };
     return { id: row.id, kind: row.kind, buildingId: row.building_id, status: row.status, ...message };

@@ -21,7 +21,7 @@ export class RecordQueryDto {
 
   /** Only confirmed (`true`) or unconfirmed (`false`) records. */
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'verified must be true or false' })
   verified?: boolean;
 
