@@ -2,9 +2,8 @@ import { killAllServiceProcesses, ServiceProcess, startServiceProcess } from './
 import { startTcpProxy, TcpProxy } from './helpers/tcp-proxy';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from './helpers/test-database';
 
-// An outage needs a server to take away: the machine always runs one (CI sets TEST_DATABASE_URL to it).
-// Jest gives each test file its own copy of process.env, so this default stays in this file.
-process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
+// An outage needs a server to take away: createTestDatabase('server') uses TEST_DATABASE_URL or the
+// machine's PostgreSQL at 127.0.0.1:5432.
 
 const POOL_SIZE = 5;
 const ADMIN_API_KEY = 'outage-admin-key-0123456789';

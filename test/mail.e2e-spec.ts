@@ -274,26 +274,27 @@ describe(`Mail outbox (${defaultMode()} database)`, () => {
     ]);
   });
 
-  (defaultMode() === 'server' ? it : it.skip)(
-    'should send each mail exactly once when two replicas deliver at the same time (SKIP LOCKED)',
-    async () => {
-      const second = await startTestApp(testEnv(database, { ...MANUAL, SMTP_URL: smtp.url }));
-      try {
-        const messages = Array.from({ length: 30 }, () => entry());
-        for (const message of messages) await enqueue(sut, message);
-        const delivered = await Promise.all([
-          sut.app.get(OutboxWorker).deliverDue(10),
-          second.app.get(OutboxWorker).deliverDue(10),
-          sut.app.get(OutboxWorker).deliverDue(10),
-          second.app.get(OutboxWorker).deliverDue(10),
-        ]);
-        expect(delivered.reduce((sum, count) => sum + count, 0)).toBe(30);
-        for (const message of messages) expect(mailsTo(smtp, message.to)).toHaveLength(1);
-      } finally {
-        await second.close();
-      }
-    },
-  );
+  it('should send each mail exactly once when two replicas deliver at the same time (SKIP LOCKED, on a server)', async () => {
+    const shared = await createTestDatabase('server');
+    const first = await startTestApp(testEnv(shared, { ...MANUAL, SMTP_URL: smtp.url }));
+    const second = await startTestApp(testEnv(shared, { ...MANUAL, SMTP_URL: smtp.url }));
+    try {
+      const messages = Array.from({ length: 30 }, () => entry());
+      for (const message of messages) await enqueue(first, message);
+      const delivered = await Promise.all([
+        first.app.get(OutboxWorker).deliverDue(10),
+        second.app.get(OutboxWorker).deliverDue(10),
+        first.app.get(OutboxWorker).deliverDue(10),
+        second.app.get(OutboxWorker).deliverDue(10),
+      ]);
+      expect(delivered.reduce((sum, count) => sum + count, 0)).toBe(30);
+      for (const message of messages) expect(mailsTo(smtp, message.to)).toHaveLength(1);
+    } finally {
+      await second.close();
+      await first.close();
+      await shared.drop();
+    }
+  });
 });
 
 describe('Mail outbox without SMTP_URL (development transport)', () => {

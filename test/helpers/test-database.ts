@@ -27,10 +27,11 @@ export function defaultMode(): DatabaseMode {
   return process.env.TEST_DATABASE_URL ? 'server' : 'embedded';
 }
 
+/** The machine's PostgreSQL, for the scenarios that need a real server even in an embedded run. */
+export const LOCAL_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
 function adminUrl(): string {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  return url;
+  return process.env.TEST_DATABASE_URL || LOCAL_SERVER_URL;
 }
 
 export function withDatabaseName(url: string, name: string): string {

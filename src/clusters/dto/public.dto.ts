@@ -1,5 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+/**
+ * A closed ring of [lat, lon] pairs. Described by hand: the Swagger plugin takes the tuple type for
+ * a circular reference and refuses to start.
+ */
+export function ApiPolygonProperty(): PropertyDecorator {
+  return ApiProperty({
+    description: 'Closed ring of [lat, lon] around the jittered member positions',
+    type: 'array',
+    items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+    example: [[47.47, 8.3], [47.48, 8.3], [47.48, 8.31], [47.47, 8.3]],
+  });
+}
+
 /** A position moved by up to ANONYMITY_RADIUS_M, stable per building: never the exact one. */
 export class PublicPositionDto {
   /** @example 47.47412 */
@@ -29,12 +42,7 @@ export class CommunityDto {
   /** @example 35.7 */
   total_production_mwh!: number;
   members!: PublicPositionDto[];
-  /** Closed ring of [lat, lon] around the jittered member positions. */
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-    example: [[47.47, 8.3], [47.48, 8.3], [47.48, 8.31], [47.47, 8.3]],
-  })
+  @ApiPolygonProperty()
   polygon!: [number, number][];
 }
 
