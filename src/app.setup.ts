@@ -49,7 +49,13 @@ export async function createApp(givenEnv: Env, database: DatabaseTarget): Promis
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+          // Served over plain HTTP on localhost in development; TLS is the proxy's business.
+          'upgrade-insecure-requests': null,
+        },
       },
     }),
   );
