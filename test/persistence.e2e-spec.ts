@@ -38,7 +38,8 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     await first.app.get(BuildingsService).save(manager, profile('persist-full', 47.4731, 8.3066));
     await first.app.get(InterestPoolService).save(manager, profile('persist-pool', 47.4735, 8.3069));
     const issued = await first.app.get(TokensService).issue(manager, 'persist-full', 'unsubscribe', null);
-    await first.app.get(RecomputationService).recomputeNow();
+    await first.app.get(RecomputationService).settled();
+    expect(await first.app.get(RecomputationService).recomputeNow()).toMatchObject({ ran: true, communities: 1 });
     const clusters = first.app.get(ClustersService);
     const computed = await clusters.findRanked(manager);
     expect(computed).toHaveLength(1);

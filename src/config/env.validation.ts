@@ -78,7 +78,7 @@ export class Env {
   @IsInt({ message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
   @Min(100, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
   @Max(60000, { message: 'DATABASE_CONNECT_TIMEOUT_MS must be an integer between 100 and 60000' })
-  DATABASE_CONNECT_TIMEOUT_MS = 2000;
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
 
   @IsString()
   @MinLength(1, { message: 'DATA_DIR must be a directory path' })
