@@ -1,14 +1,17 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
+import { trackForDrain } from './common/http-drain';
 import { loadEnv } from './config/load-env';
 import { InvalidConfigurationError } from './config/env.validation';
 import { openDatabase } from './database/database-target';
 import { DataDirLockedError } from './database/embedded-postgres';
 
 const logger = new Logger('Bootstrap');
+/** Part of the grace period kept for closing the application and the database after the HTTP drain. */
+const CLOSE_RESERVE_MS = 2000;
 
-/** Stops on SIGTERM/SIGINT: refuse new connections, let in-flight requests finish (bounded), close the database. */
+/** Stops on SIGTERM/SIGINT: refuse new connections, let requests on open ones finish (bounded), close the database. */
 function closeOnSignals(close: () => Promise<void>, graceMs: number): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -39,8 +42,10 @@ async function bootstrap(): Promise<void> {
     throw error;
   });
   logger.log(`Database: ${database.description}`);
+  const http = trackForDrain(app.getHttpServer());
   const server = await app.listen(env.PORT, env.HOST);
   closeOnSignals(async () => {
+    await http.drain(Math.max(env.SHUTDOWN_GRACE_MS - CLOSE_RESERVE_MS, env.SHUTDOWN_GRACE_MS / 2));
     await app.close();
     await database.close();
   }, env.SHUTDOWN_GRACE_MS);
