@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ContactNotifier } from '../clusters/contact-notifier.service';
 import { BuildingEvents } from '../common/building-events';
 import { OutboxWorker } from '../mail/outbox.worker';
-import { lockBuilding } from '../common/advisory-lock';
+import { lockBuilding, lockErasureGateShared } from '../common/advisory-lock';
 import { isWellFormedToken } from '../tokens/token-format';
 import { TokensService } from '../tokens/tokens.service';
 import { BuildingDirectory } from './building-directory.service';
@@ -42,6 +42,8 @@ export class ConfirmationService {
   }
 
   private async confirmWithin(manager: EntityManager, token: string): Promise<ConfirmationResultDto> {
+    // Before the building lock: an erasure takes the gate first, then the building.
+    await lockErasureGateShared(manager);
     const stored = await this.tokens.findByToken(manager, token, 'verification');
     if (!stored) throw new NotFoundException(UNKNOWN_LINK);
     await lockBuilding(manager, stored.buildingId);

@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClustersService } from '../clusters/clusters.service';
 import { BuildingEvents } from '../common/building-events';
-import { advisoryKey, lockBuilding } from '../common/advisory-lock';
+import { advisoryKey, lockBuilding, lockErasureGateExclusively } from '../common/advisory-lock';
 import { Env } from '../config/env.validation';
 import { unsubscribeLinkMail } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
@@ -54,6 +54,7 @@ export class ErasureService {
    * community memberships and its place in any contact state, in the caller's transaction.
    */
   private async eraseWithin(manager: EntityManager, buildingId: string): Promise<boolean> {
+    await lockErasureGateExclusively(manager);
     await lockBuilding(manager, buildingId);
     const removed = await this.directory.remove(manager, buildingId);
     await this.tokens.removeForBuilding(manager, buildingId);

@@ -41,19 +41,27 @@ export class JobCoordinator {
    * Runs `work` unless another run of the same job is under way, in this process or (on a server)
    * in another replica; then answers `ran: false` at once.
    */
-  async runExclusively<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+  async runExclusively<T>(
+    job: string,
+    work: () => Promise<T>,
+    options: { sharedLocks?: string[] } = {},
+  ): Promise<{ ran: true; value: T } | { ran: false }> {
     if (this.runningHere.has(job)) return { ran: false };
     this.runningHere.add(job);
     try {
       if (this.database.mode === 'embedded') return { ran: true, value: await work() };
-      return await this.runUnderAdvisoryLock(job, work);
+      return await this.runUnderAdvisoryLock(job, work, options.sharedLocks ?? []);
     } finally {
       this.runningHere.delete(job);
     }
   }
 
   /** Holding the lock needs a connection of its own for the whole run, so only on a server. */
-  private async runUnderAdvisoryLock<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+  private async runUnderAdvisoryLock<T>(
+    job: string,
+    work: () => Promise<T>,
+    sharedLocks: string[],
+  ): Promise<{ ran: true; value: T } | { ran: false }> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const key = advisoryKey(`job:${job}`);
@@ -61,8 +69,11 @@ export class JobCoordinator {
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key])) as { locked: boolean }[];
       if (!locked) return { ran: false };
       try {
+        // Taken before `work` opens its transaction, so that its snapshot follows every holder of the exclusive side.
+        for (const shared of sharedLocks) await runner.query('SELECT pg_advisory_lock_shared($1::bigint)', [shared]);
         return { ran: true, value: await work() };
       } finally {
+        for (const shared of sharedLocks) await runner.query('SELECT pg_advisory_unlock_shared($1::bigint)', [shared]);
         await runner.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
       }
     } finally {
