@@ -12,6 +12,7 @@ import { DatabaseTarget } from './database/database-target';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { InterestPoolModule } from './interest-pool/interest-pool.module';
+import { LegacyModule } from './legacy/legacy.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
 import { RegistrationModule } from './registration/registration.module';
@@ -42,6 +43,7 @@ export class AppModule {
         MailModule,
         RegistrationModule,
         AdminModule,
+        LegacyModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

@@ -14,15 +14,19 @@ import { toSourceBuildings } from './community-source';
 import { ContactNotifier } from './contact-notifier.service';
 import { buildCommunities, communityPolygonOf, withCommunityIds } from './engine/communities';
 import { publicPositionFor } from './public-position';
-import { advisoryKey } from '../common/advisory-lock';
+import { ERASURE_GATE, advisoryKey, lockErasureGateShared } from '../common/advisory-lock';
 
 const JOB = 'cluster-recompute';
 const SHUTDOWN_WAIT_MS = 5000;
 
 export type RecomputeOutcome = { ran: boolean; communities: number; notifications: number };
 
-/** Contact states carried over from elsewhere (the previous version): member sets already told about each other. */
-export type RecomputeOptions = { seedContactStates?: string[][] };
+/**
+ * seedContactStates: contact states carried over from elsewhere (the previous version), member sets
+ * already told about each other. notify: false stores communities and states without queueing any
+ * e-mail and leaves the result marked stale, so the service's next run sends what is really new.
+ */
+export type RecomputeOptions = { seedContactStates?: string[][]; notify?: boolean };
 export type SeededRecomputeOutcome = { communities: number; notifications: number; seeded: number; unmatched: number };
 
 /**
@@ -62,6 +66,12 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     this.stopped = true;
     clearTimeout(this.timer);
     if (this.running) await Promise.race([this.running, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_WAIT_MS).unref())]);
+  }
+
+  /** Stops scheduling runs in this process: command-line tools leave recomputation to the service. */
+  async suspend(): Promise<void> {
+    await this.onApplicationShutdown();
+    this.timer = undefined;
   }
 
   @OnEvent(BuildingEvents.registered)
@@ -119,8 +129,10 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   /** Runs now unless a run holds the lock (here or on another replica). */
   async recomputeNow(): Promise<RecomputeOutcome> {
     const started = Date.now();
-    const outcome = await this.jobs.runExclusively(JOB, () =>
-      this.dataSource.transaction('REPEATABLE READ', (manager) => this.recomputeWithin(manager)),
+    const outcome = await this.jobs.runExclusively(
+      JOB,
+      () => this.dataSource.transaction('REPEATABLE READ', (manager) => this.recomputeWithin(manager)),
+      { sharedLocks: [ERASURE_GATE] },
     );
     if (!outcome.ran) return { ran: false, communities: 0, notifications: 0 };
     if (outcome.value.notifications > 0) this.outbox.kick();
@@ -137,6 +149,7 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
    */
   async recomputeInTransaction(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
     await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(`job:${JOB}`)]);
+    await lockErasureGateShared(manager);
     return this.recomputeWithin(manager, options);
   }
 
@@ -181,6 +194,10 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     const seeding = options.seedContactStates
       ? await this.notifier.seedContactStates(manager, communities, options.seedContactStates, computedAt)
       : { seeded: 0, unmatched: 0 };
+    if (options.notify === false) {
+      await this.clusters.saveRecomputation(manager, 'pending-notification', computedAt);
+      return { communities: communities.length, notifications: 0, ...seeding };
+    }
     const notifications = await this.notifier.notifyCommunities(manager, communities, computedAt);
     await this.clusters.saveRecomputation(manager, fingerprint, computedAt);
     return { communities: communities.length, notifications, ...seeding };

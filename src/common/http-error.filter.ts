@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { isLegacyJsonRoute, legacyErrorBody } from '../legacy/legacy-error.filter';
 import { redactPersonalData } from './personal-data';
 
 export type ErrorBody = { statusCode: number; error: string; message: string };
@@ -85,6 +86,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (body.statusCode === 503) response.setHeader('Retry-After', '5');
+    // Errors raised before routing (body-parser: malformed JSON, 413) on the previous version's routes keep its shape.
+    if (isLegacyJsonRoute(context.getRequest<Request>().originalUrl)) {
+      response.status(body.statusCode).json(legacyErrorBody(body.statusCode, body.statusCode === 400 ? body.message : undefined));
+      return;
+    }
     response.status(body.statusCode).json(body);
   }
 }

@@ -8,7 +8,7 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function page(appName: string, title: string, body: string): string {
+export function page(appName: string, title: string, body: string): string {
   return `<!doctype html>
 <html lang="de">
 <head>

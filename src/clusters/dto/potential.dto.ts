@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsDefined, IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { BUILDING_ID_PATTERN } from '../../registration/dto/profile.dto';
 import { PublicPositionDto } from './public.dto';
 
@@ -42,6 +42,7 @@ export class PotentialProfileDto {
 export class PotentialRequestDto {
   @ValidateIf((dto: PotentialRequestDto) => dto.address === undefined || dto.profile !== undefined)
   @IsDefined({ message: 'profile or address is required' })
+  @IsObject({ message: 'profile must be an object' })
   @ValidateNested()
   @Type(() => PotentialProfileDto)
   profile?: PotentialProfileDto;

@@ -1,0 +1,82 @@
+import { IsString, Matches } from 'class-validator';
+import { ADDRESS_PATTERN } from '../../clusters/dto/potential.dto';
+import { ProfileSummaryDto } from '../../clusters/dto/potential.dto';
+import { ApiPolygonProperty } from '../../clusters/dto/public.dto';
+
+/** What the previous version's page sends to check an address. */
+export class LegacyCheckRequestDto {
+  /** @example "Badstrasse 12, 5400 Baden" */
+  @IsString({ message: 'address must be a string' })
+  @Matches(ADDRESS_PATTERN, { message: 'address must be 5–200 characters: letters, digits, spaces and , . -' })
+  address!: string;
+}
+
+/** A member position: the caller's own building with its own data, everybody else jittered with an opaque id. */
+export class LegacyMemberDto {
+  /** Opaque for other people (a keyed hash of the jittered position). @example "4be1f0a9c2" */
+  building_id!: string;
+  /** @example 47.47412 */
+  lat!: number;
+  /** @example 8.30655 */
+  lon!: number;
+}
+
+export class LegacyClusterInfoDto {
+  /** Always "provisional": the group around this building, not a stored community. @example "provisional" */
+  community_id!: string;
+  /** @example 3 */
+  num_members!: number;
+  members!: LegacyMemberDto[];
+  /** @example 41.7 */
+  autarky_percent!: number;
+}
+
+export class LegacyCheckResultDto {
+  /** @example true */
+  potential!: boolean;
+  /** @example "Partner gefunden! Wir haben passende Nachbarn identifiziert." */
+  message!: string;
+  /** Only when potential is true. */
+  cluster_info?: LegacyClusterInfoDto;
+  profile_summary!: ProfileSummaryDto;
+}
+
+export class LegacyBuildingDto {
+  /** Jittered. @example 47.47412 */
+  lat!: number;
+  /** Jittered. @example 8.30655 */
+  lon!: number;
+  /** @example "registered" */
+  type!: 'anonymous' | 'registered';
+}
+
+export class LegacyBuildingsDto {
+  buildings!: LegacyBuildingDto[];
+}
+
+export class LegacyRegisterResultDto {
+  /** The map positions of everybody else (jittered). */
+  buildings!: LegacyBuildingDto[];
+  /** @example true */
+  match_found!: boolean;
+  /** @example true */
+  verification_email_sent!: true;
+  /** Only when match_found is true. */
+  cluster_info?: LegacyClusterInfoDto;
+}
+
+export class LegacyClusterDto {
+  /** @example "c_3f2a9b0c1d2e4f56" */
+  cluster_id!: string;
+  members!: LegacyMemberDto[];
+  @ApiPolygonProperty()
+  polygon!: [number, number][];
+  /** @example 38.2 */
+  autarky_percent!: number;
+  /** @example 4 */
+  num_members!: number;
+}
+
+export class LegacyClustersDto {
+  clusters!: LegacyClusterDto[];
+}

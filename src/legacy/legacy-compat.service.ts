@@ -1,0 +1,119 @@
+import { createHmac } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { BuildingsService } from '../buildings/buildings.service';
+import { toSourceBuildings } from '../clusters/community-source';
+import { PotentialResultDto } from '../clusters/dto/potential.dto';
+import { PotentialService } from '../clusters/potential.service';
+import { PublicMapService } from '../clusters/public-map.service';
+import { publicPositionFor } from '../clusters/public-position';
+import { deriveKey } from '../config/app-secret';
+import { Env } from '../config/env.validation';
+import { InterestPoolService } from '../interest-pool/interest-pool.service';
+import { RegisterDto } from '../registration/dto/register.dto';
+import { RegistrationService, RegistrationType } from '../registration/registration.service';
+import {
+  LegacyBuildingDto,
+  LegacyCheckResultDto,
+  LegacyClusterInfoDto,
+  LegacyClustersDto,
+  LegacyMemberDto,
+  LegacyRegisterResultDto,
+} from './dto/legacy.dto';
+
+export const NO_PARTNERS = 'Keine direkten Partner gefunden.';
+export const PARTNERS_FOUND = 'Partner gefunden! Wir haben passende Nachbarn identifiziert.';
+
+/**
+ * The previous version's routes on top of the current services. Where it exposed other people
+ * (exact positions and building ids), the field names stay but the values are jittered positions
+ * and ids derived from them with a server key: nothing leads back to a building.
+ */
+@Injectable()
+export class LegacyCompatService {
+  private readonly idKey: Buffer;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly potential: PotentialService,
+    private readonly publicMap: PublicMapService,
+    private readonly registration: RegistrationService,
+    private readonly buildings: BuildingsService,
+    private readonly interestPool: InterestPoolService,
+  ) {
+    this.idKey = deriveKey(this.config.get('APP_SECRET', { infer: true }) ?? '', 'legacy-public-id');
+  }
+
+  async check(address: string): Promise<LegacyCheckResultDto> {
+    const result = await this.potential.check({ address });
+    const clusterInfo = this.clusterInfo(result);
+    return clusterInfo
+      ? { potential: true, message: PARTNERS_FOUND, cluster_info: clusterInfo, profile_summary: result.profile_summary }
+      : { potential: false, message: NO_PARTNERS, profile_summary: result.profile_summary };
+  }
+
+  async register(dto: RegisterDto, type: RegistrationType): Promise<LegacyRegisterResultDto> {
+    await this.registration.register(dto, type);
+    const { profile } = dto;
+    const result = await this.potential.check({
+      profile: {
+        building_id: profile.building_id,
+        lat: profile.lat,
+        lon: profile.lon,
+        annual_consumption_kwh: profile.annual_consumption_kwh ?? 0,
+        potential_pv_kwp: profile.potential_pv_kwp ?? 0,
+      },
+    });
+    const clusterInfo = this.clusterInfo({ ...result, profile_summary: { ...result.profile_summary, building_id: profile.building_id } });
+    return {
+      buildings: await this.othersOnMap(profile.building_id),
+      match_found: clusterInfo !== undefined,
+      verification_email_sent: true,
+      ...(clusterInfo ? { cluster_info: clusterInfo } : {}),
+    };
+  }
+
+  async clusters(): Promise<LegacyClustersDto> {
+    const { clusters } = await this.publicMap.communities();
+    return {
+      clusters: clusters.map((community) => ({
+        cluster_id: community.community_id,
+        members: community.members.map((position) => this.opaqueMember(position)),
+        polygon: community.polygon,
+        autarky_percent: community.autarky_percent,
+        num_members: community.num_members,
+      })),
+    };
+  }
+
+  /** The provisional group, the caller's building first with its own data, the others jittered and opaque. */
+  private clusterInfo(result: PotentialResultDto): LegacyClusterInfoDto | undefined {
+    if (!result.potential || !result.cluster_info) return undefined;
+    const own = result.profile_summary;
+    const [, ...others] = result.cluster_info.members;
+    return {
+      community_id: 'provisional',
+      num_members: result.cluster_info.num_members,
+      members: [{ building_id: own.building_id ?? 'provisional', lat: own.lat, lon: own.lon }, ...others.map((p) => this.opaqueMember(p))],
+      autarky_percent: result.cluster_info.autarky_percent,
+    };
+  }
+
+  /** An id that is stable per building but derived from its public position only. */
+  private opaqueMember(position: { lat: number; lon: number }): LegacyMemberDto {
+    const id = createHmac('sha256', this.idKey).update(`${position.lat.toFixed(7)},${position.lon.toFixed(7)}`).digest('hex').slice(0, 10);
+    return { building_id: id, lat: position.lat, lon: position.lon };
+  }
+
+  private async othersOnMap(ownId: string): Promise<LegacyBuildingDto[]> {
+    const manager = this.dataSource.manager;
+    const records = toSourceBuildings(await this.buildings.findAllForClustering(manager), await this.interestPool.findAllForClustering(manager));
+    const position = publicPositionFor(this.config);
+    return records
+      .filter((record) => record.building_id !== ownId)
+      .map((record) => ({ ...position(record), type: record.type }))
+      .sort((a, b) => a.lat - b.lat || a.lon - b.lon);
+  }
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Response } from 'express';
+import { HtmlErrorFilter } from '../common/html-error.filter';
+import { Env } from '../config/env.validation';
+import { UnsubscribeRequestDto } from '../registration/dto/unsubscribe-request.dto';
+import { ErasureService } from '../registration/erasure.service';
+import { unsubscribeFormPage, unsubscribeRequestedPage } from './legacy-pages';
+
+/** The previous version's unsubscribe form: now it mails a link instead of deleting by address. */
+@ApiTags('legacy')
+@ApiProduces('text/html')
+@UseFilters(HtmlErrorFilter)
+@Controller('unsubscribe')
+export class LegacyPagesController {
+  constructor(
+    private readonly erasure: ErasureService,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  private get appName(): string {
+    return this.config.get('APP_NAME', { infer: true });
+  }
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ deprecated: true, summary: 'Form asking for the e-mail address (previous version)', description: 'Use POST /api/unsubscribe/request instead.' })
+  form(): string {
+    return unsubscribeFormPage(this.appName);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @Throttle({ default: { limit: 5, ttl: 60_000 } })
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Ask for an unsubscribe link (form field email, previous version)',
+    description: 'Answers with a page whether or not the address is registered. Use POST /api/unsubscribe/request instead.',
+  })
+  async request(@Body() body: Record<string, unknown>, @Res({ passthrough: true }) response: Response): Promise<string> {
+    const dto = plainToInstance(UnsubscribeRequestDto, { email: body?.email });
+    if ((await validate(dto)).length > 0) {
+      response.status(400);
+      return unsubscribeFormPage(this.appName, 'Bitte geben Sie eine gültige E-Mail-Adresse ein.');
+    }
+    await this.erasure.requestUnsubscribeLinks(dto.email);
+    return unsubscribeRequestedPage(this.appName);
+  }
+}

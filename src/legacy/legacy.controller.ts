@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { sendPrepared } from '../clusters/clusters.controller';
+import { PublicMapService } from '../clusters/public-map.service';
+import { RegisterDto } from '../registration/dto/register.dto';
+import { LegacyBuildingsDto, LegacyCheckRequestDto, LegacyCheckResultDto, LegacyClustersDto, LegacyRegisterResultDto } from './dto/legacy.dto';
+import { LegacyCompatService } from './legacy-compat.service';
+import { LegacyErrorFilter } from './legacy-error.filter';
+
+const CHECK_LIMIT = { default: { limit: 10, ttl: 60_000 } };
+const REGISTRATION_LIMIT = { default: { limit: 20, ttl: 60_000 } };
+const ERRORS = ' Errors: `{ "error": "<German message>" }` with status 400, 404, 413 or 429.';
+
+/** The previous version's JSON routes, unchanged for its page; each points to its replacement. */
+@ApiTags('legacy')
+@ApiBadRequestResponse({ description: '`{ "error": "Ungültige Eingabe. (…)" }`' })
+@ApiPayloadTooLargeResponse({ description: '`{ "error": "Die Anfrage ist zu gross." }`' })
+@ApiTooManyRequestsResponse({ description: '`{ "error": "Zu viele Anfragen. …" }`' })
+@UseFilters(LegacyErrorFilter)
+@Controller('api')
+export class LegacyController {
+  constructor(
+    private readonly compat: LegacyCompatService,
+    private readonly map: PublicMapService,
+  ) {}
+
+  @Post('check_potential')
+  @HttpCode(200)
+  @Throttle(CHECK_LIMIT)
+  @ApiOperation({ deprecated: true, summary: 'Check an address (previous version)', description: 'Use POST /api/potential instead.' + ERRORS })
+  @ApiOkResponse({ type: LegacyCheckResultDto })
+  check(@Body() body: LegacyCheckRequestDto): Promise<LegacyCheckResultDto> {
+    return this.compat.check(body.address);
+  }
+
+  @Post('register_anonymous')
+  @HttpCode(200)
+  @Throttle(REGISTRATION_LIMIT)
+  @ApiOperation({ deprecated: true, summary: 'Register into the interest pool (previous version)', description: 'Use POST /api/interest-pool instead.' + ERRORS })
+  @ApiOkResponse({ type: LegacyRegisterResultDto })
+  registerAnonymous(@Body() dto: RegisterDto): Promise<LegacyRegisterResultDto> {
+    return this.compat.register(dto, 'anonymous');
+  }
+
+  @Post('register_full')
+  @HttpCode(200)
+  @Throttle(REGISTRATION_LIMIT)
+  @ApiOperation({ deprecated: true, summary: 'Register fully (previous version)', description: 'Use POST /api/buildings instead.' + ERRORS })
+  @ApiOkResponse({ type: LegacyRegisterResultDto })
+  registerFull(@Body() dto: RegisterDto): Promise<LegacyRegisterResultDto> {
+    return this.compat.register(dto, 'registered');
+  }
+
+  @Get('get_all_buildings')
+  @ApiOperation({ deprecated: true, summary: 'All buildings, jittered (previous version)', description: 'Use GET /api/map/buildings instead.' + ERRORS })
+  @ApiOkResponse({ type: LegacyBuildingsDto })
+  async buildings(@Req() request: Request, @Res() response: Response): Promise<void> {
+    sendPrepared(request, response, await this.map.buildingsResponse());
+  }
+
+  @Get('get_all_clusters')
+  @ApiOperation({ deprecated: true, summary: 'Candidate communities (previous version)', description: 'Use GET /api/clusters instead.' + ERRORS })
+  @ApiOkResponse({ type: LegacyClustersDto })
+  clusters(): Promise<LegacyClustersDto> {
+    return this.compat.clusters();
+  }
+}
