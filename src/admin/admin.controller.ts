@@ -9,6 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AdminGuard } from './admin.guard';
+import { BuildingIdPipe } from './building-id.pipe';
 import { AdminService } from './admin.service';
 import { AdminRecordDto, AdminRecordPageDto, AdminStatsDto, PurgeResultDto, RecomputeResultDto } from './dto/admin-record.dto';
 import { RecordQueryDto } from './dto/record-query.dto';
@@ -39,7 +40,7 @@ export class AdminController {
   @Get('records/:buildingId')
   @ApiOperation({ summary: 'Read one record, whichever table it is in' })
   @ApiOkResponse({ type: AdminRecordDto })
-  findRecord(@Param('buildingId') buildingId: string): Promise<AdminRecordDto> {
+  findRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<AdminRecordDto> {
     return this.admin.findRecord(buildingId);
   }
 
@@ -47,7 +48,7 @@ export class AdminController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a building and everything belonging to it (as an unsubscribe does)' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  deleteRecord(@Param('buildingId') buildingId: string): Promise<void> {
+  deleteRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<void> {
     return this.admin.deleteRecord(buildingId);
   }
 
