@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { BuildingRecordFields } from '../common/building-record.store';
+import { recordFieldsOf } from '../registration/record-fields';
 import { RegisterDto } from '../registration/dto/register.dto';
 import { isWellFormedToken } from '../tokens/token-format';
 import { TokenKind } from '../tokens/token.entity';
@@ -122,24 +123,6 @@ export async function validateRegistration(body: Record<string, unknown>): Promi
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) return { ok: false, reason: describeErrors(errors).join('; ') };
   return { ok: true, dto };
-}
-
-/** The stored columns for a validated registration, as RegistrationService stores them. */
-export function recordFieldsOf(dto: RegisterDto): BuildingRecordFields {
-  const { extras, ...profile } = dto.profile;
-  return {
-    buildingId: profile.building_id,
-    email: dto.email,
-    phone: dto.phone ?? null,
-    address: profile.address ?? null,
-    plz: profile.plz ?? null,
-    lat: profile.lat,
-    lon: profile.lon,
-    buildingType: profile.building_type ?? null,
-    annualConsumptionKwh: profile.annual_consumption_kwh ?? 0,
-    potentialPvKwp: profile.potential_pv_kwp ?? 0,
-    profile: JSON.parse(JSON.stringify({ ...extras, ...profile })) as BuildingRecordFields['profile'],
-  };
 }
 
 /** One entry of `buildings` or `interest_pool`, validated like a registration. */

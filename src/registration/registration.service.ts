@@ -14,26 +14,10 @@ import { OutboxWorker } from '../mail/outbox.worker';
 import { TokensService } from '../tokens/tokens.service';
 import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
+import { recordFieldsOf } from './record-fields';
 import { confirmUrl, unsubscribeUrl } from '../common/links';
 
 export type RegistrationType = RegistrationResultDto['type'];
-
-function recordFields(dto: RegisterDto): BuildingRecordFields {
-  const { extras, ...profile } = dto.profile;
-  return {
-    buildingId: profile.building_id,
-    email: dto.email,
-    phone: dto.phone ?? null,
-    address: profile.address ?? null,
-    plz: profile.plz ?? null,
-    lat: profile.lat,
-    lon: profile.lon,
-    buildingType: profile.building_type ?? null,
-    annualConsumptionKwh: profile.annual_consumption_kwh ?? 0,
-    potentialPvKwp: profile.potential_pv_kwp ?? 0,
-    profile: { ...extras, ...profile },
-  };
-}
 
 @Injectable()
 export class RegistrationService {
@@ -58,7 +42,7 @@ export class RegistrationService {
    * unused verification links, and the confirmation e-mail in the outbox. Nothing remains if any step fails.
    */
   async register(dto: RegisterDto, type: RegistrationType): Promise<RegistrationResultDto> {
-    const fields = recordFields(dto);
+    const fields = recordFieldsOf(dto);
     await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
     this.outbox.kick();
     this.events.emit(BuildingEvents.registered, { buildingId: fields.buildingId });

@@ -1,0 +1,20 @@
+import { BuildingRecordFields } from '../common/building-record.store';
+import { RegisterDto } from './dto/register.dto';
+
+/** The stored columns of a validated registration; the profile is kept as plain JSON, extras included. */
+export function recordFieldsOf(dto: RegisterDto): BuildingRecordFields {
+  const { extras, ...profile } = dto.profile;
+  return {
+    buildingId: profile.building_id,
+    email: dto.email,
+    phone: dto.phone ?? null,
+    address: profile.address ?? null,
+    plz: profile.plz ?? null,
+    lat: profile.lat,
+    lon: profile.lon,
+    buildingType: profile.building_type ?? null,
+    annualConsumptionKwh: profile.annual_consumption_kwh ?? 0,
+    potentialPvKwp: profile.potential_pv_kwp ?? 0,
+    profile: JSON.parse(JSON.stringify({ ...extras, ...profile })) as BuildingRecordFields['profile'],
+  };
+}
