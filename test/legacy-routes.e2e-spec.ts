@@ -1,18 +1,11 @@
+import { EstimatedProfile } from '../src/clusters/address-estimator';
 import { latestMail } from './helpers/outbox';
 import { registrationBody, uniqueBuildingId } from './helpers/factories';
 import { settle, startTestApp, TestApp } from './helpers/test-app';
 import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-database';
 
-type Summary = {
-  building_id: string;
-  address: string;
-  plz: number;
-  lat: number;
-  lon: number;
-  building_type: string;
-  annual_consumption_kwh: number;
-  potential_pv_kwp: number;
-};
+/** What the old page reads from profile_summary is exactly the estimated profile. */
+type Summary = EstimatedProfile;
 type Member = { building_id: string; lat: number; lon: number };
 type ClusterInfo = { community_id: string; num_members: number; members: Member[]; autarky_percent: number };
 
