@@ -13,9 +13,17 @@ import { ClustersService } from './clusters.service';
 import { SourceBuilding } from './community-source';
 import { communityEnergy } from './engine/autarky';
 import { boxAround } from './engine/geo-box';
+import { nearbyWindows } from './engine/nearby-window';
 import { haversineMeters } from './engine/geo';
 
 export type NotifiableCommunity = { community_id: string; autarky_percent: number; members: SourceBuilding[] };
+
+/**
+ * A contact overview lists at most this many confirmed members (the recipient and its nearest).
+ * Where buildings stand close together a community can chain through a whole town; sending each of
+ * thousands of members everyone's contact details would be quadratic work and no use to anyone.
+ */
+export const MAX_CONTACTS_PER_MAIL = 50;
 
 type Contact = { address: string | null; email: string; phone: string | null; isNew?: boolean };
 
@@ -60,8 +68,9 @@ export class ContactNotifier {
     let queued = 0;
     for (const { community, ids } of changed) {
       const members = ids.map((id) => records.get(id)).filter((b): b is Building => b !== undefined);
+      const contactLists = nearbyWindows(members, MAX_CONTACTS_PER_MAIL);
       for (const recipient of members) {
-        const sent = await this.queueContactMail(manager, recipient, members, {
+        const sent = await this.queueContactMail(manager, recipient, contactLists.get(recipient) ?? members, {
           key: `overview:${community.community_id}:${digest(ids)}:${recipient.buildingId}`,
           kind: 'contact-overview',
           autarkyPercent: community.autarky_percent,
