@@ -298,6 +298,23 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
       expect(await tablesContaining(dataSource, body.email)).toEqual([]);
     });
 
+    it('should purge expired tokens across several batches and keep the live ones', async () => {
+      await dataSource.query(
+        `INSERT INTO tokens (token_hash, kind, building_id, created_at, expires_at)
+         SELECT encode(sha256(('expired-' || n)::bytea), 'hex'), 'verification', 'purge-batch', now(), now() - (n || ' seconds')::interval
+         FROM generate_series(1, 12001) AS n`,
+      );
+      await dataSource.query(
+        `INSERT INTO tokens (token_hash, kind, building_id, created_at, expires_at)
+         SELECT encode(sha256(('live-' || n)::bytea), 'hex'), 'verification', 'purge-batch', now(), now() + interval '1 day'
+         FROM generate_series(1, 100) AS n`,
+      );
+      const result = await sut.http().post('/api/admin/tokens/purge').set('Authorization', `Bearer ${key}`).expect(200);
+      expect(result.body.removed).toBeGreaterThanOrEqual(12001);
+      const [left] = await rows("SELECT count(*)::int AS n FROM tokens WHERE building_id = 'purge-batch'");
+      expect(left.n).toBe(100);
+    });
+
     it('should purge expired verification tokens on demand', async () => {
       const body = registrationBody();
       await sut.http().post('/api/buildings').send(body).expect(201);

@@ -67,18 +67,28 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /**
+   * Each batch continues from the latest expiry the previous one removed: starting every batch from
+   * the beginning of the index would step over the entries of all rows already deleted (until vacuum).
+   */
   private async deleteExpiredInBatches(): Promise<number> {
     let removed = 0;
+    let after = new Date(0);
     for (;;) {
-      const [, affected] = await this.dataSource.query<[unknown, number]>(
-        `DELETE FROM tokens WHERE token_hash IN (
-           SELECT token_hash FROM tokens
-           WHERE kind = 'verification' AND expires_at < now()
-           LIMIT $1 FOR UPDATE SKIP LOCKED)`,
-        [PURGE_BATCH_SIZE],
+      const [batch] = await this.dataSource.query<{ removed: number; last: Date | null }[]>(
+        `WITH batch AS (
+           SELECT token_hash, expires_at FROM tokens
+           WHERE kind = 'verification' AND expires_at < now() AND expires_at >= $2
+           ORDER BY expires_at
+           LIMIT $1 FOR UPDATE SKIP LOCKED),
+         deleted AS (
+           DELETE FROM tokens t USING batch b WHERE t.token_hash = b.token_hash RETURNING b.expires_at)
+         SELECT count(*)::int AS removed, max(expires_at) AS last FROM deleted`,
+        [PURGE_BATCH_SIZE, after],
       );
-      removed += affected;
-      if (affected < PURGE_BATCH_SIZE) return removed;
+      removed += batch.removed;
+      if (batch.removed < PURGE_BATCH_SIZE || !batch.last) return removed;
+      after = batch.last;
     }
   }
 }
