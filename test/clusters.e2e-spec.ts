@@ -98,6 +98,43 @@ describe('Communities, map and contact notifications (e2e)', () => {
     expect(await membershipOf(a.id)).toEqual([before]);
   });
 
+  it('should replace the communities atomically: a reader sees the old set or the new one, never a mix', async () => {
+    const town = newTown();
+    for (let pair = 0; pair < 10; pair++) {
+      const at = offsetMeters(town, pair * 500, 0);
+      await register(at, 'interest-pool', false);
+      await register(offsetMeters(at, 50, 0), 'interest-pool', false);
+    }
+    await settle(sut, { deliverMail: false });
+    const readIds = async () =>
+      (await dataSource.query<{ ids: string[] | null }[]>('SELECT array_agg(id ORDER BY id) AS ids FROM clusters'))[0].ids?.join(',') ?? '';
+    const before = await readIds();
+    // Written behind the service's back (no event, no scheduled run), so the next run is the one observed.
+    const more = newTown();
+    for (let pair = 0; pair < 20; pair++) {
+      const at = offsetMeters(more, pair * 500, 0);
+      for (const [index, point] of [at, offsetMeters(at, 50, 0)].entries()) {
+        await dataSource.query(
+          `INSERT INTO interest_pool (building_id, email, lat, lon, annual_consumption_kwh, potential_pv_kwp)
+           VALUES ($1, $2, $3, $4, 5000, 5)`,
+          [`atomic-${townCounter}-${pair}-${index}`, `atomic${pair}${index}@example.ch`, point.lat, point.lon],
+        );
+      }
+    }
+    const recomputation = sut.app.get(RecomputationService);
+    const seen = new Set<string>();
+    let done = false;
+    const reader = (async () => {
+      while (!done) seen.add(await readIds());
+    })();
+    expect(await recomputation.recomputeNow()).toMatchObject({ ran: true });
+    done = true;
+    await reader;
+    const after = await readIds();
+    expect(after).not.toBe(before);
+    expect([...seen].filter((ids) => ids !== before && ids !== after)).toEqual([]);
+  });
+
   it('should recompute once for a burst of registrations', async () => {
     await settle(sut, { deliverMail: false });
     const recomputation = sut.app.get(RecomputationService);
