@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { validateEnv } from '../src/config/env.validation';
@@ -18,17 +17,8 @@ const MIGRATIONS = readdirSync(join(REPO_ROOT, 'migrations'))
   });
 
 /** A fresh, empty database: a new one on the server, or a new (initdb'd, unmigrated) embedded directory. */
-async function freshDatabase(mode: DatabaseMode): Promise<TestDatabase> {
-  if (mode === 'server') return createTestDatabase('server');
-  const dir = mkdtempSync(join(tmpdir(), 'leg-migrations-'));
-  return {
-    mode: 'embedded',
-    settings: { DATA_DIR: dir },
-    drop: () => {
-      rmSync(dir, { recursive: true, force: true });
-      return Promise.resolve();
-    },
-  };
+function freshDatabase(mode: DatabaseMode): Promise<TestDatabase> {
+  return createTestDatabase(mode, { empty: true });
 }
 
 async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {

@@ -60,10 +60,10 @@ async function createServerDatabase(): Promise<TestDatabase> {
   };
 }
 
-function createEmbeddedDatabase(): TestDatabase {
+function createEmbeddedDatabase(empty: boolean): TestDatabase {
   const template = process.env.LEG_TEST_EMBEDDED_TEMPLATE;
   const dir = mkdtempSync(join(tmpdir(), 'leg-test-'));
-  if (template) cpSync(template, dir, { recursive: true });
+  if (template && !empty) cpSync(template, dir, { recursive: true });
   return {
     mode: 'embedded',
     settings: { DATA_DIR: dir },
@@ -74,8 +74,12 @@ function createEmbeddedDatabase(): TestDatabase {
   };
 }
 
-export async function createTestDatabase(mode: DatabaseMode = defaultMode()): Promise<TestDatabase> {
-  return mode === 'server' ? createServerDatabase() : createEmbeddedDatabase();
+/**
+ * `empty`: an embedded directory without the migrated template (initdb happens on first open); a server
+ * database is always created empty, and migrated when the app or a test runs the migrations.
+ */
+export async function createTestDatabase(mode: DatabaseMode = defaultMode(), options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  return mode === 'server' ? createServerDatabase() : createEmbeddedDatabase(options.empty ?? false);
 }
 
 /** A validated environment for tests: quiet logs, a fixed secret, timers that do not wait. */
