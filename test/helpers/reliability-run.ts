@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ServiceProcess, startServiceProcess } from './service-process';
+import { killAllServiceProcesses, ServiceProcess, startServiceProcess } from './service-process';
 
 /**
  * Shared state of one reliability run: every spawned process's log, every secret used (e-mails,
@@ -71,6 +71,16 @@ export async function startLoggedService(label: string, env: Record<string, stri
 /** Writes the logs of every process started in this test file so far (call in afterAll, after stopping them). */
 export function flushLogs(): void {
   for (const { label, service } of captured) writeLog(label, service);
+}
+
+/**
+ * The end of a scenario file: kill what is still running, keep every process's log for the log
+ * search, then release what the file opened, in the order given (e.g. a connection before its database).
+ */
+export async function endScenario(...releases: (() => Promise<unknown> | undefined)[]): Promise<void> {
+  await killAllServiceProcesses();
+  flushLogs();
+  for (const release of releases) await release();
 }
 
 /** A TypeORM DataSource without entities: for raw queries and the outbox helpers. */

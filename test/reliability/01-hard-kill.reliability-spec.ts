@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { flushLogs, openDataSource, phoneForms, recordResult, recordSecrets, sleep, startLoggedService, uniquePhone } from '../helpers/reliability-run';
+import { endScenario, openDataSource, phoneForms, recordResult, recordSecrets, sleep, startLoggedService, uniquePhone } from '../helpers/reliability-run';
 import { readOutbox } from '../helpers/outbox';
 import { registrationBody, uniqueBuildingId } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
 process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -34,12 +34,7 @@ describe('Scenario 1: hard kill under load', () => {
     db = await openDataSource(database.settings.DATABASE_URL);
   });
 
-  afterAll(async () => {
-    await killAllServiceProcesses();
-    flushLogs();
-    await db?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => endScenario(() => db?.destroy(), () => database?.drop()));
 
   async function client(service: ServiceProcess, running: () => boolean): Promise<void> {
     while (running()) {

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { flushLogs, recordResult, sleep, startLoggedService } from '../helpers/reliability-run';
+import { endScenario, recordResult, sleep, startLoggedService } from '../helpers/reliability-run';
 import { registrationBody } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { startTcpProxy, TcpProxy } from '../helpers/tcp-proxy';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
@@ -41,12 +41,7 @@ describe('Scenario 2: database outage behind a TCP proxy', () => {
     await service.waitForHealthy(30_000);
   });
 
-  afterAll(async () => {
-    await killAllServiceProcesses();
-    flushLogs();
-    await proxy?.close();
-    await database?.drop();
-  });
+  afterAll(() => endScenario(() => proxy?.close(), () => database?.drop()));
 
   async function ask(route: string, init: RequestInit = {}): Promise<Answer> {
     const started = Date.now();

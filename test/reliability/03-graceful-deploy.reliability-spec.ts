@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { flushLogs, recordResult, sleep, startLoggedService } from '../helpers/reliability-run';
+import { endScenario, recordResult, sleep, startLoggedService } from '../helpers/reliability-run';
 import { registrationBody } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, DatabaseMode, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
 process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -48,11 +48,7 @@ describe.each<DatabaseMode>(['server', 'embedded'])('Scenario 3: graceful deploy
     database = await createTestDatabase(mode);
   });
 
-  afterAll(async () => {
-    await killAllServiceProcesses();
-    flushLogs();
-    await database?.drop();
-  });
+  afterAll(() => endScenario(() => database?.drop()));
 
   it('should finish in-flight requests, refuse new connections and exit 0 within the grace period on SIGTERM', async () => {
     const service = await startLoggedService(`deploy-${mode}`, env());

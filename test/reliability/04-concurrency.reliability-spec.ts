@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { flushLogs, openDataSource, recordResult, recordSecrets, startLoggedService } from '../helpers/reliability-run';
+import { endScenario, openDataSource, recordResult, recordSecrets, startLoggedService } from '../helpers/reliability-run';
 import { linkToken, readOutbox } from '../helpers/outbox';
 import { registrationBody, uniqueBuildingId } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
 process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -32,12 +32,7 @@ describe('Scenario 4: concurrency on one building', () => {
     db = await openDataSource(database.settings.DATABASE_URL);
   });
 
-  afterAll(async () => {
-    await killAllServiceProcesses();
-    flushLogs();
-    await db?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => endScenario(() => db?.destroy(), () => database?.drop()));
 
   const post = async (path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
     const response = await fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { flushLogs, openDataSource, phoneForms, recordResult, recordSecrets, sleep, startLoggedService, uniquePhone } from '../helpers/reliability-run';
+import { endScenario, openDataSource, phoneForms, recordResult, recordSecrets, sleep, startLoggedService, uniquePhone } from '../helpers/reliability-run';
 import { registrationBody, uniqueBuildingId } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { SmtpTestServer, startSmtpTestServer } from '../helpers/smtp-test-server';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
@@ -62,11 +62,7 @@ describe('Scenario 5: several replicas on one database', () => {
 
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop(10_000)));
-    await killAllServiceProcesses();
-    flushLogs();
-    await db?.destroy();
-    await smtp?.close();
-    await database?.drop();
+    await endScenario(() => db?.destroy(), () => smtp?.close(), () => database?.drop());
   });
 
   const post = async (replica: ServiceProcess, path: string, body: unknown): Promise<number> => {

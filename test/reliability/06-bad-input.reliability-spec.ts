@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { DataSource } from 'typeorm';
 import { databaseChecksum } from '../helpers/database-state';
-import { flushLogs, openDataSource, recordResult, recordSecrets, sleep, startLoggedService } from '../helpers/reliability-run';
+import { endScenario, openDataSource, recordResult, recordSecrets, sleep, startLoggedService } from '../helpers/reliability-run';
 import { registrationBody } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
 process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -211,12 +211,7 @@ describe('Scenario 6: bad input', () => {
     expect(seed.status).toBe(201);
   });
 
-  afterAll(async () => {
-    await killAllServiceProcesses();
-    flushLogs();
-    await db?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => endScenario(() => db?.destroy(), () => database?.drop()));
 
   it('should answer every malformed request with a 4xx in the error shape and change nothing', async () => {
     // The recomputation after the seed (debounced) must be over: wait for two equal checksums 600 ms apart.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
   capturedLogs,
+  endScenario,
   flushLogs,
   openDataSource,
   phoneForms,
@@ -14,7 +15,7 @@ import {
 } from '../helpers/reliability-run';
 import { linkToken, readOutbox } from '../helpers/outbox';
 import { registrationBody, uniqueBuildingId } from '../helpers/factories';
-import { killAllServiceProcesses, ServiceProcess } from '../helpers/service-process';
+import { ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
 process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -62,12 +63,7 @@ describe('Scenario 7: secrets and privacy', () => {
     db = await openDataSource(database.settings.DATABASE_URL);
   });
 
-  afterAll(async () => {
-    await killAllServiceProcesses();
-    flushLogs();
-    await db?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => endScenario(() => db?.destroy(), () => database?.drop()));
 
   const call = async (target: ServiceProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
     const response = await fetch(`${target.url}${path}`, {
