@@ -3,9 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
 import { RecomputationService } from '../clusters/recomputation.service';
 import { resolveAppSecret } from '../config/app-secret';
-import { Env } from '../config/env.validation';
+import { Env, InvalidConfigurationError } from '../config/env.validation';
 import { loadEnv } from '../config/load-env';
 import { openDatabase } from '../database/database-target';
+import { DataDirLockedError } from '../database/embedded-postgres';
+import { LegacyFileError } from './legacy-format';
 
 export type CliContext = { app: INestApplicationContext; description: string; close: () => Promise<void> };
 
@@ -40,4 +42,30 @@ export async function openCliContext(overrides: Partial<Env> = {}): Promise<CliC
       await database.close();
     },
   };
+}
+
+/** Runs `work` with the application context open, and closes it whatever happens. */
+export async function withCliContext(work: (context: CliContext) => Promise<number>): Promise<number> {
+  const context = await openCliContext();
+  try {
+    return await work(context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Errors whose message says everything an operator needs: no stack trace for them. */
+function isExpected(error: unknown): error is Error {
+  return error instanceof LegacyFileError || error instanceof InvalidConfigurationError || error instanceof DataDirLockedError;
+}
+
+/** Runs a command and exits with its code; a failure prints `<failure>: <reason>` and exits 1. */
+export function runCli(failure: string, main: () => Promise<number>): void {
+  main()
+    .then((code) => process.exit(code))
+    .catch((error: unknown) => {
+      const reason = isExpected(error) ? error.message : ((error as Error)?.stack ?? String(error));
+      process.stderr.write(`${failure}: ${reason}\n`);
+      process.exit(1);
+    });
 }

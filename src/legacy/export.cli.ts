@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { createWriteStream, renameSync } from 'node:fs';
-import { InvalidConfigurationError } from '../config/env.validation';
-import { DataDirLockedError } from '../database/embedded-postgres';
-import { openCliContext } from './cli-support';
+import { runCli, withCliContext } from './cli-support';
 import { LegacyExportService } from './legacy-export.service';
 
 /** npm run export:legacy -- <out.json>: all data in the previous version's database.json shape. */
@@ -13,8 +11,7 @@ async function main(): Promise<number> {
     process.stderr.write('Usage: npm run export:legacy -- <out.json>\n');
     return 2;
   }
-  const context = await openCliContext();
-  try {
+  return withCliContext(async (context) => {
     const partial = `${out}.partial`;
     const file = createWriteStream(partial, { mode: 0o600 });
     await context.app.get(LegacyExportService).export(async (chunk) => {
@@ -25,15 +22,7 @@ async function main(): Promise<number> {
     renameSync(partial, out);
     process.stderr.write(`Exported to ${out} (contains personal data: keep it safe)\n`);
     return 0;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
-main()
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    const known = error instanceof InvalidConfigurationError || error instanceof DataDirLockedError;
-    process.stderr.write(`Export failed: ${known ? error.message : ((error as Error)?.stack ?? String(error))}\n`);
-    process.exit(1);
-  });
+runCli('Export failed', main);

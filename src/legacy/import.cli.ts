@@ -1,10 +1,7 @@
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
-import { InvalidConfigurationError } from '../config/env.validation';
-import { DataDirLockedError } from '../database/embedded-postgres';
-import { openCliContext } from './cli-support';
+import { runCli, withCliContext } from './cli-support';
 import { formatImportReport, IMPORT_USAGE, lineProgress, parseImportArgs } from './import-report';
-import { LegacyFileError } from './legacy-format';
 import { ImportProgress, LegacyImportService } from './legacy-import.service';
 
 /** npm run import:legacy -- --db <database.json> [--tokens <tokens.json>] [--dry-run] */
@@ -22,25 +19,13 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n\n${IMPORT_USAGE}`);
     return 2;
   }
-  const context = await openCliContext();
-  try {
+  return withCliContext(async (context) => {
     process.stderr.write(`Database: ${context.description}${args.dryRun ? ' (dry run)' : ''}\n`);
     const progress = process.stderr.isTTY ? terminalProgress() : lineProgress((line) => process.stderr.write(`${line}\n`));
     const report = await context.app.get(LegacyImportService).import({ db: args.db, tokens: args.tokens }, { dryRun: args.dryRun, progress });
     process.stdout.write(`${formatImportReport(report)}\n`);
     return 0;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
-main()
-  .then((code) => process.exit(code))
-  .catch((error: unknown) => {
-    if (error instanceof LegacyFileError || error instanceof InvalidConfigurationError || error instanceof DataDirLockedError) {
-      process.stderr.write(`Import failed, nothing was written: ${error.message}\n`);
-    } else {
-      process.stderr.write(`Import failed, nothing was written: ${(error as Error)?.stack ?? String(error)}\n`);
-    }
-    process.exit(1);
-  });
+runCli('Import failed, nothing was written', main);
