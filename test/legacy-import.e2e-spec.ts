@@ -221,6 +221,10 @@ describe('Legacy import and export (e2e)', () => {
         const failed = await cli(['--db', broken], target.settings);
         expect(failed.code).toBe(1);
         expect(failed.stderr).toContain('nothing was written');
+        const missing = await cli(['--db', join(scratch, 'no-such-file.json')], target.settings);
+        expect(missing.code).toBe(1);
+        expect(missing.stderr).toContain('Import failed, nothing was written: cannot read');
+        expect(missing.stderr).not.toContain('Unhandled');
       } finally {
         await target.drop();
       }

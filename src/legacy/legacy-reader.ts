@@ -75,7 +75,11 @@ class ValueAssembler {
  * LegacyFileError.
  */
 export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry> {
-  const tokens = createReadStream(path).pipe(parser({ packValues: true, streamValues: false }));
+  const source = createReadStream(path);
+  const tokens = source.pipe(parser({ packValues: true, streamValues: false }));
+  // pipe() does not pass on the source's errors (a missing or unreadable file): without this the
+  // stream's 'error' event goes unhandled and the process crashes instead of reporting it.
+  source.on('error', (error) => tokens.destroy(error));
   let depth = 0;
   let section: string | null = null;
   let entryKey: string | null = null;
@@ -141,6 +145,7 @@ export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry>
     }
   } catch (error) {
     if (error instanceof LegacyFileError) throw error;
+    if ((error as NodeJS.ErrnoException).syscall) throw new LegacyFileError(`cannot read ${path}: ${(error as Error).message}`);
     throw new LegacyFileError(`${path} is not valid JSON: ${(error as Error).message}`);
   }
   if (!sawObject) throw new LegacyFileError(`${path} is empty`);
