@@ -6,6 +6,7 @@ import { TokensModule } from '../tokens/tokens.module';
 import { AddressEstimator, OfflineAddressEstimator } from './address-estimator';
 import { ClustersController } from './clusters.controller';
 import { ClustersService } from './clusters.service';
+import { CommunitySource } from './community-source';
 import { ContactNotifier } from './contact-notifier.service';
 import { PotentialService } from './potential.service';
 import { PublicMapService } from './public-map.service';
@@ -16,6 +17,7 @@ import { RecomputationService } from './recomputation.service';
   controllers: [ClustersController],
   providers: [
     ClustersService,
+    CommunitySource,
     ContactNotifier,
     RecomputationService,
     PublicMapService,

@@ -3,11 +3,9 @@ import { gzipSync } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
-import { BuildingsService } from '../buildings/buildings.service';
 import { Env } from '../config/env.validation';
-import { InterestPoolService } from '../interest-pool/interest-pool.service';
 import { ClustersService } from './clusters.service';
-import { toSourceBuildings } from './community-source';
+import { CommunitySource } from './community-source';
 import { CommunitiesDto, MapBuildingsDto } from './dto/public.dto';
 import { publicPositionFor } from './public-position';
 
@@ -27,33 +25,38 @@ function prepare(fingerprint: string, body: unknown): PreparedResponse {
  */
 @Injectable()
 export class PublicMapService {
-  private buildingsCache?: { fingerprint: string; response: PreparedResponse };
+  private buildingsCache?: { fingerprint: string; body: MapBuildingsDto; response: PreparedResponse };
   private communitiesCache?: { fingerprint: string; response: PreparedResponse };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly buildings: BuildingsService,
-    private readonly interestPool: InterestPoolService,
+    private readonly source: CommunitySource,
     private readonly clusters: ClustersService,
   ) {}
 
   async buildingsResponse(): Promise<PreparedResponse> {
+    return (await this.currentBuildings()).response;
+  }
+
+  /** Every record at its public position, sorted by position (so the order tells nothing either). */
+  async mapBuildings(): Promise<MapBuildingsDto> {
+    return (await this.currentBuildings()).body;
+  }
+
+  private async currentBuildings(): Promise<{ body: MapBuildingsDto; response: PreparedResponse }> {
     const manager = this.dataSource.manager;
-    const fingerprint = `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
-    if (this.buildingsCache?.fingerprint === fingerprint) return this.buildingsCache.response;
-    const records = await this.dataSource.transaction('REPEATABLE READ', async (snapshot) =>
-      toSourceBuildings(await this.buildings.findAllForClustering(snapshot), await this.interestPool.findAllForClustering(snapshot)),
-    );
+    const fingerprint = await this.source.fingerprint(manager);
+    if (this.buildingsCache?.fingerprint === fingerprint) return this.buildingsCache;
+    const records = await this.dataSource.transaction('REPEATABLE READ', (snapshot) => this.source.readAll(snapshot));
     const position = publicPositionFor(this.config);
     const body: MapBuildingsDto = {
       buildings: records
         .map((record) => ({ ...position(record), type: record.type }))
         .sort((a, b) => a.lat - b.lat || a.lon - b.lon),
     };
-    const response = prepare(`buildings:${fingerprint}`, body);
-    this.buildingsCache = { fingerprint, response };
-    return response;
+    this.buildingsCache = { fingerprint, body, response: prepare(`buildings:${fingerprint}`, body) };
+    return this.buildingsCache;
   }
 
   async communitiesResponse(): Promise<PreparedResponse> {

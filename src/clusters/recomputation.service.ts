@@ -2,15 +2,13 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import { BuildingsService } from '../buildings/buildings.service';
 import { BuildingEvents } from '../common/building-events';
 import { deriveKey } from '../config/app-secret';
 import { Env } from '../config/env.validation';
-import { InterestPoolService } from '../interest-pool/interest-pool.service';
 import { OutboxWorker } from '../mail/outbox.worker';
 import { JobCoordinator } from '../scheduling/job-coordinator.service';
 import { ClustersService, StoredCommunity } from './clusters.service';
-import { toSourceBuildings } from './community-source';
+import { CommunitySource } from './community-source';
 import { ContactNotifier } from './contact-notifier.service';
 import { buildCommunities, communityPolygonOf, withCommunityIds } from './engine/communities';
 import { publicPositionFor } from './public-position';
@@ -45,8 +43,7 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly buildings: BuildingsService,
-    private readonly interestPool: InterestPoolService,
+    private readonly source: CommunitySource,
     private readonly clusters: ClustersService,
     private readonly notifier: ContactNotifier,
     private readonly jobs: JobCoordinator,
@@ -85,7 +82,7 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   async isStale(): Promise<boolean> {
     const manager = this.dataSource.manager;
     const stored = await this.clusters.findRecomputation(manager);
-    return stored?.sourceFingerprint !== (await this.sourceFingerprint(manager));
+    return stored?.sourceFingerprint !== (await this.source.fingerprint(manager));
   }
 
   /** Waits for the scheduled or running recomputation (for tests and the admin route). */
@@ -153,17 +150,10 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     return this.recomputeWithin(manager, options);
   }
 
-  private async sourceFingerprint(manager: EntityManager): Promise<string> {
-    return `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
-  }
-
   private async recomputeWithin(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
     const computedAt = new Date();
-    const fingerprint = await this.sourceFingerprint(manager);
-    const sources = toSourceBuildings(
-      await this.buildings.findAllForClustering(manager),
-      await this.interestPool.findAllForClustering(manager),
-    );
+    const fingerprint = await this.source.fingerprint(manager);
+    const sources = await this.source.readAll(manager);
     const ranked = buildCommunities(sources, {
       radiusM: this.config.get('CLUSTER_RADIUS_M', { infer: true }),
       minSamples: this.config.get('MIN_COMMUNITY_SIZE', { infer: true }),

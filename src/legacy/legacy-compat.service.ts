@@ -1,16 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DataSource } from 'typeorm';
-import { BuildingsService } from '../buildings/buildings.service';
-import { toSourceBuildings } from '../clusters/community-source';
 import { PotentialResultDto } from '../clusters/dto/potential.dto';
 import { PotentialService } from '../clusters/potential.service';
 import { PublicMapService } from '../clusters/public-map.service';
 import { publicPositionFor } from '../clusters/public-position';
 import { deriveKey } from '../config/app-secret';
 import { Env } from '../config/env.validation';
-import { InterestPoolService } from '../interest-pool/interest-pool.service';
 import { RegisterDto } from '../registration/dto/register.dto';
 import { RegistrationService, RegistrationType } from '../registration/registration.service';
 import {
@@ -35,13 +31,10 @@ export class LegacyCompatService {
   private readonly idKey: Buffer;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
     private readonly potential: PotentialService,
     private readonly publicMap: PublicMapService,
     private readonly registration: RegistrationService,
-    private readonly buildings: BuildingsService,
-    private readonly interestPool: InterestPoolService,
   ) {
     this.idKey = deriveKey(this.config.get('APP_SECRET', { infer: true }) ?? '', 'legacy-public-id');
   }
@@ -68,7 +61,7 @@ export class LegacyCompatService {
     });
     const clusterInfo = this.clusterInfo({ ...result, profile_summary: { ...result.profile_summary, building_id: profile.building_id } });
     return {
-      buildings: await this.othersOnMap(profile.building_id),
+      buildings: await this.othersOnMap(profile),
       match_found: clusterInfo !== undefined,
       verification_email_sent: true,
       ...(clusterInfo ? { cluster_info: clusterInfo } : {}),
@@ -107,13 +100,12 @@ export class LegacyCompatService {
     return { building_id: id, lat: position.lat, lon: position.lon };
   }
 
-  private async othersOnMap(ownId: string): Promise<LegacyBuildingDto[]> {
-    const manager = this.dataSource.manager;
-    const records = toSourceBuildings(await this.buildings.findAllForClustering(manager), await this.interestPool.findAllForClustering(manager));
-    const position = publicPositionFor(this.config);
-    return records
-      .filter((record) => record.building_id !== ownId)
-      .map((record) => ({ ...position(record), type: record.type }))
-      .sort((a, b) => a.lat - b.lat || a.lon - b.lon);
+  /** The public map without the caller's own marker (the page draws that one itself). */
+  private async othersOnMap(own: { building_id: string; lat: number; lon: number }): Promise<LegacyBuildingDto[]> {
+    const { buildings } = await this.publicMap.mapBuildings();
+    const ownPosition = publicPositionFor(this.config)(own);
+    const index = buildings.findIndex((b) => b.lat === ownPosition.lat && b.lon === ownPosition.lon);
+    return index < 0 ? buildings : [...buildings.slice(0, index), ...buildings.slice(index + 1)];
   }
+
 }
