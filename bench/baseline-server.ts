@@ -14,7 +14,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
 import { advisoryKey } from '../src/common/advisory-lock';
-import { confirmUrl, unsubscribeUrl } from '../src/common/links';
+import { confirmUrl, unsubscribeUrl } from '../src/tokens/token-links';
 import { verificationMail } from '../src/mail/mail-templates';
 import { deriveOutboxKey, encryptPayload } from '../src/mail/outbox-crypto';
 import { generateToken, hashToken } from '../src/tokens/token-format';

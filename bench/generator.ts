@@ -1,4 +1,4 @@
-import { EstimatedProfile } from '../src/clusters/address-estimator';
+import { EstimatedProfile } from '../src/communities/public/address-estimator';
 /**
  * Reproducible synthetic buildings spread like a Swiss canton: a few dozen towns of very different
  * sizes (Zipf), each a dense core with sparse outskirts, plus scattered farms and hamlets. The same

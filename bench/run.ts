@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { buildCommunities } from '../src/clusters/engine/communities';
+import { buildCommunities } from '../src/communities/engine/communities';
 import { CANTON, generateBuildings, legacyDatabase, seededRandom } from './generator';
 import { Figure, printTable, RunReport, Target, updateDoc, writeJson } from './report';
 import {

@@ -143,7 +143,7 @@ export const RECORD_TABLES = ['buildings', 'interest_pool'] as const;
 
 export async function clearData(pool: Pool): Promise<void> {
   await pool.query(
-    'TRUNCATE buildings, interest_pool, tokens, mail_outbox, cluster_members, clusters, cluster_contact_state, cluster_recomputation',
+    'TRUNCATE buildings, interest_pool, tokens, mail_outbox, community_members, communities, community_contact_state, community_recomputation',
   );
 }
 

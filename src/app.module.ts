@@ -4,14 +4,13 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AdminModule } from './admin/admin.module';
-import { BuildingsModule } from './buildings/buildings.module';
-import { ClustersModule } from './clusters/clusters.module';
+import { BuildingRecordsModule } from './building-records/building-records.module';
+import { CommunitiesModule } from './communities/communities.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { Env } from './config/env.validation';
 import { DatabaseTarget } from './database/database-target';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
-import { InterestPoolModule } from './interest-pool/interest-pool.module';
 import { LegacyModule } from './legacy/legacy.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
@@ -36,10 +35,9 @@ export class AppModule {
         DatabaseModule.forTarget(database, env.MIGRATIONS_RUN),
         SchedulingModule,
         HealthModule,
-        BuildingsModule,
-        InterestPoolModule,
+        BuildingRecordsModule,
         TokensModule,
-        ClustersModule,
+        CommunitiesModule,
         MailModule,
         RegistrationModule,
         AdminModule,

@@ -2,7 +2,7 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { RecomputationService } from '../src/clusters/recomputation.service';
+import { RecomputationService } from '../src/communities/recomputation/recomputation.service';
 import { LegacyExportService } from '../src/legacy/legacy-export.service';
 import { LegacyFileError } from '../src/legacy/legacy-format';
 import { ImportReport, LegacyImportService } from '../src/legacy/legacy-import.service';
@@ -99,7 +99,7 @@ describe('Legacy import and export (e2e)', () => {
       await sut.app.get(RecomputationService).recomputeNow();
       const mails = await readOutbox(sut.dataSource);
       expect(mails.filter((mail) => mail.buildingId?.startsWith('aw-'))).toEqual([]);
-      const [state] = await rows("SELECT * FROM cluster_contact_state WHERE 'aw-full-1' = ANY(building_ids)");
+      const [state] = await rows("SELECT * FROM community_contact_state WHERE 'aw-full-1' = ANY(building_ids)");
       expect(state.building_ids).toEqual(['aw-full-1', 'aw-full-2']);
     });
 
@@ -176,7 +176,7 @@ describe('Legacy import and export (e2e)', () => {
         expect(await recordsOf(target.sut.dataSource)).toEqual(await recordsOf(sut.dataSource));
         const tokens = 'SELECT token_hash, kind, building_id, created_at, expires_at, used_at FROM tokens ORDER BY token_hash';
         expect(await target.sut.dataSource.query(tokens)).toEqual(await sut.dataSource.query(tokens));
-        const states = 'SELECT building_ids FROM cluster_contact_state ORDER BY building_ids';
+        const states = 'SELECT building_ids FROM community_contact_state ORDER BY building_ids';
         expect(await target.sut.dataSource.query(states)).toEqual(await sut.dataSource.query(states));
         expect(await readOutbox(target.sut.dataSource)).toEqual([]);
         await target.sut.app.get(RecomputationService).recomputeNow();
@@ -199,7 +199,7 @@ describe('Legacy import and export (e2e)', () => {
 
   describe('command line', () => {
     const cli = (args: string[], settings: Record<string, string>) =>
-      runCommandToExit(process.execPath, [join('dist', 'src', 'legacy', 'import.cli.js'), ...args], { PATH: process.env.PATH ?? '', APP_SECRET: TEST_APP_SECRET, ...settings }, 60_000);
+      runCommandToExit(process.execPath, [join('dist', 'src', 'cli', 'import-legacy.cli.js'), ...args], { PATH: process.env.PATH ?? '', APP_SECRET: TEST_APP_SECRET, ...settings }, 60_000);
 
     it('should print usage and exit 2 without --db', async () => {
       const result = await cli([], {});

@@ -1,4 +1,4 @@
-import { EstimatedProfile } from '../src/clusters/address-estimator';
+import { EstimatedProfile } from '../src/communities/public/address-estimator';
 import { latestMail } from './helpers/outbox';
 import { registrationBody, uniqueBuildingId } from './helpers/factories';
 import { settle, startTestApp, TestApp } from './helpers/test-app';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { BuildingsModule } from '../buildings/buildings.module';
-import { ClustersModule } from '../clusters/clusters.module';
-import { InterestPoolModule } from '../interest-pool/interest-pool.module';
+import { BuildingRecordsModule } from '../building-records/building-records.module';
+import { CommunitiesModule } from '../communities/communities.module';
 import { MailModule } from '../mail/mail.module';
 import { RegistrationModule } from '../registration/registration.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -10,7 +9,7 @@ import { AdminGuard } from './admin.guard';
 import { AdminService } from './admin.service';
 
 @Module({
-  imports: [BuildingsModule, ClustersModule, InterestPoolModule, TokensModule, MailModule, RegistrationModule],
+  imports: [BuildingRecordsModule, CommunitiesModule, TokensModule, MailModule, RegistrationModule],
   controllers: [AdminController],
   providers: [AdminService, AdminGuard],
 })

@@ -1,12 +1,9 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BuildingsService } from '../buildings/buildings.service';
-import { RecomputationService } from '../clusters/recomputation.service';
-import { BuildingRecordStore } from '../common/building-record.store';
-import { BuildingRecord } from '../common/building-record';
-import { InterestPoolService } from '../interest-pool/interest-pool.service';
+import { RecordType } from '../building-records/building-record';
+import { BuildingRecordsService } from '../building-records/building-records.service';
+import { RecomputationService } from '../communities/recomputation/recomputation.service';
 import { MailService } from '../mail/mail.service';
-import { BuildingDirectory } from '../registration/building-directory.service';
 import { ErasureService } from '../registration/erasure.service';
 import { TokenPurgeService } from '../tokens/token-purge.service';
 import { TokensService } from '../tokens/tokens.service';
@@ -24,9 +21,7 @@ import { RecordQueryDto } from './dto/record-query.dto';
 export class AdminService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly buildings: BuildingsService,
-    private readonly interestPool: InterestPoolService,
-    private readonly directory: BuildingDirectory,
+    private readonly records: BuildingRecordsService,
     private readonly erasure: ErasureService,
     private readonly tokens: TokensService,
     private readonly purge: TokenPurgeService,
@@ -35,24 +30,20 @@ export class AdminService {
   ) {}
 
   listBuildings(query: RecordQueryDto): Promise<AdminRecordPageDto> {
-    return this.page(this.buildings, 'registered', query);
+    return this.page('registered', query);
   }
 
   listInterestPool(query: RecordQueryDto): Promise<AdminRecordPageDto> {
-    return this.page(this.interestPool, 'anonymous', query);
+    return this.page('anonymous', query);
   }
 
-  private async page<T extends BuildingRecord>(
-    store: BuildingRecordStore<T>,
-    type: AdminRecordDto['type'],
-    query: RecordQueryDto,
-  ): Promise<AdminRecordPageDto> {
-    const [records, total] = await store.findPage(this.dataSource.manager, query);
+  private async page(type: RecordType, query: RecordQueryDto): Promise<AdminRecordPageDto> {
+    const [records, total] = await this.records.page(this.dataSource.manager, type, query);
     return { items: records.map((record) => toAdminRecord(record, type)), page: query.page, limit: query.limit, total };
   }
 
   async findRecord(buildingId: string): Promise<AdminRecordDto> {
-    const found = await this.directory.find(this.dataSource.manager, buildingId);
+    const found = await this.records.find(this.dataSource.manager, buildingId);
     if (!found) throw new NotFoundException('No building with this id');
     return toAdminRecord(found.record, found.type);
   }
@@ -63,15 +54,10 @@ export class AdminService {
 
   async stats(): Promise<AdminStatsDto> {
     const manager = this.dataSource.manager;
-    const [buildings, pool, tokens, outbox] = await Promise.all([
-      this.buildings.counts(manager),
-      this.interestPool.counts(manager),
-      this.tokens.counts(manager),
-      this.mail.counts(),
-    ]);
+    const [records, tokens, outbox] = await Promise.all([this.records.counts(manager), this.tokens.counts(manager), this.mail.counts()]);
     return {
-      records: { buildings: buildings.total, interest_pool: pool.total },
-      verified: { buildings: buildings.verified, interest_pool: pool.verified },
+      records: { buildings: records.registered.total, interest_pool: records.anonymous.total },
+      verified: { buildings: records.registered.verified, interest_pool: records.anonymous.verified },
       tokens,
       outbox,
     };

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
-import { BUILDING_ID_PATTERN } from '../registration/dto/profile.dto';
+import { BUILDING_ID_PATTERN } from '../building-records/building-record';
 
 /** A path building id of the stored form; anything else (a NUL byte, 5 000 characters) never reaches the database. */
 @Injectable()

@@ -1,7 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import { isLegacyJsonRoute, legacyErrorBody } from '../legacy/legacy-error.filter';
 import { redactPersonalData } from './personal-data';
 
 export type ErrorBody = { statusCode: number; error: string; message: string };
@@ -73,9 +72,21 @@ export function toErrorBody(exception: unknown, logger: Logger): ErrorBody {
   return { statusCode: 500, error: reason(500), message: 'Internal server error' };
 }
 
+/**
+ * Routes whose clients expect another error shape (the previous version's page). A feature module
+ * provides one; errors raised before routing (body-parser: malformed JSON, 413) reach only the
+ * global filter, which then answers in that shape on those routes.
+ */
+export abstract class RouteErrorShape {
+  abstract appliesTo(url: string): boolean;
+  abstract body(error: ErrorBody): unknown;
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
+
+  constructor(@Optional() private readonly routeShape?: RouteErrorShape) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -86,9 +97,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (body.statusCode === 503) response.setHeader('Retry-After', '5');
-    // Errors raised before routing (body-parser: malformed JSON, 413) on the previous version's routes keep its shape.
-    if (isLegacyJsonRoute(context.getRequest<Request>().originalUrl)) {
-      response.status(body.statusCode).json(legacyErrorBody(body.statusCode, body.statusCode === 400 ? body.message : undefined));
+    if (this.routeShape?.appliesTo(context.getRequest<Request>().originalUrl)) {
+      response.status(body.statusCode).json(this.routeShape.body(body));
       return;
     }
     response.status(body.statusCode).json(body);

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { DatabaseTarget } from './database-target';
-import { ENTITIES } from './entities';
+
+/**
+ * Every entity file of the schema, found by name so that the database layer depends on no feature:
+ * each feature module registers its own entities with the app (TypeOrmModule.forFeature); the CLI
+ * and the migration tests load all of them from here.
+ */
+const ENTITY_FILES = join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 /** The one set of DataSource options, shared by the app and the TypeORM CLI (ormconfig.ts). */
 export function dataSourceOptions(
@@ -12,7 +18,7 @@ export function dataSourceOptions(
     type: 'postgres',
     url: target.url,
     ssl: target.ssl,
-    entities: ENTITIES,
+    entities: [ENTITY_FILES],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{ts,js}')],
     migrationsTableName: 'migrations',
     migrationsRun: runMigrations,

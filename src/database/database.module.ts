@@ -16,7 +16,8 @@ export class DatabaseModule {
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(target, false),
+          // The app takes the entities its feature modules register, not the CLI's file search.
+          useFactory: () => ({ ...dataSourceOptions(target, false), entities: [], autoLoadEntities: true }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             if (runMigrations) await runMigrationsExclusively(dataSource, target.mode);

@@ -1,14 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { PotentialResultDto } from '../clusters/dto/potential.dto';
-import { PotentialService } from '../clusters/potential.service';
-import { PublicMapService } from '../clusters/public-map.service';
-import { publicPositionFor } from '../clusters/public-position';
+import { RecordType } from '../building-records/building-record';
+import { PotentialResultDto } from '../communities/public/dto/potential.dto';
+import { PotentialService } from '../communities/public/potential.service';
+import { PublicMapService } from '../communities/public/public-map.service';
+import { publicPositionFor } from '../communities/public/public-position';
 import { deriveKey } from '../config/app-secret';
 import { Env } from '../config/env.validation';
 import { RegisterDto } from '../registration/dto/register.dto';
-import { RegistrationService, RegistrationType } from '../registration/registration.service';
+import { RegistrationService } from '../registration/registration.service';
 import {
   LegacyBuildingDto,
   LegacyCheckResultDto,
@@ -47,7 +48,7 @@ export class LegacyCompatService {
       : { potential: false, message: NO_PARTNERS, profile_summary: result.profile_summary };
   }
 
-  async register(dto: RegisterDto, type: RegistrationType): Promise<LegacyRegisterResultDto> {
+  async register(dto: RegisterDto, type: RecordType): Promise<LegacyRegisterResultDto> {
     await this.registration.register(dto, type);
     const { profile } = dto;
     const result = await this.potential.check({

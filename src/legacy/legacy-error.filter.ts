@@ -1,6 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { toErrorBody } from '../common/http-error.filter';
+import { ErrorBody, RouteErrorShape, toErrorBody } from '../common/http-error.filter';
 
 /** The previous version's error shape: `{ "error": "<German message>" }`. */
 export type LegacyErrorBody = { error: string };
@@ -27,6 +27,18 @@ export function isLegacyJsonRoute(url: string | undefined): boolean {
 export function legacyErrorBody(status: number, detail?: string): LegacyErrorBody {
   const message = MESSAGES[status] ?? (status >= 500 ? 'Interner Fehler. Bitte versuchen Sie es später erneut.' : 'Ungültige Anfrage.');
   return { error: status === 400 && detail ? `${message} (${detail})` : message };
+}
+
+/** Errors raised before routing on the previous version's JSON routes keep its shape too. */
+@Injectable()
+export class LegacyRouteErrorShape extends RouteErrorShape {
+  appliesTo(url: string): boolean {
+    return isLegacyJsonRoute(url);
+  }
+
+  body(error: ErrorBody): LegacyErrorBody {
+    return legacyErrorBody(error.statusCode, error.statusCode === 400 ? error.message : undefined);
+  }
 }
 
 /** Scoped to the compatibility controller: same status codes as the API, the previous version's shape. */

@@ -1,10 +1,10 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
-import { BuildingRecordFields } from '../common/building-record.store';
+import { ImportedRecord } from '../building-records/building-records.service';
 import { recordFieldsOf } from '../registration/record-fields';
 import { RegisterDto } from '../registration/dto/register.dto';
-import { isWellFormedToken } from '../tokens/token-format';
-import { TokenKind } from '../tokens/token.entity';
+import { isWellFormedToken, TokenKind } from '../tokens/token-format';
+import { TokenByHash } from '../tokens/tokens.service';
 
 /**
  * Pure helpers for the previous version's JSON files (database.json and its token store): turning
@@ -97,12 +97,8 @@ export function legacyProfile(key: string, profile: Record<string, unknown>): Re
 }
 
 /** A record ready to store, with the previous version's bookkeeping. */
-export type LegacyRecord = Omit<BuildingRecordFields, 'verified' | 'verifiedAt' | 'registeredAt'> & {
-  verified: boolean;
-  verifiedAt: Date | null;
-  /** null when the file does not say: an existing record keeps its date, a new one gets the import time. */
-  registeredAt: Date | null;
-};
+/** registeredAt is null when the file does not say: an existing record keeps its date, a new one gets the import time. */
+export type LegacyRecord = ImportedRecord;
 
 export type ParsedRecord = { ok: true; record: LegacyRecord } | { ok: false; reason: string };
 
@@ -140,13 +136,7 @@ export async function parseLegacyRecord(key: string, value: unknown): Promise<Pa
 }
 
 /** A token of the previous version, or an exported hash, before its building is checked. */
-export type LegacyToken = {
-  hash: string;
-  kind: TokenKind;
-  buildingId: string;
-  createdAt: Date | null;
-  expiresAt: Date | null;
-  usedAt: Date | null;
+export type LegacyToken = TokenByHash & {
   /** True when the file gave the expiry (exported hashes); otherwise created_at + TTL. */
   expiresGiven: boolean;
 };
@@ -163,19 +153,6 @@ export function isTokenHash(value: string): boolean {
 
 export function isLegacyToken(value: string): boolean {
   return isWellFormedToken(value);
-}
-
-/** Stable JSON for comparing profiles (jsonb does not keep key order). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(value)) {
-    return `{${Object.keys(value)
-      .filter((key) => value[key] !== undefined)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** A stored record in the shape of the previous version's database.json. */

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource, EntityManager } from 'typeorm';
-import { RecomputationService } from '../clusters/recomputation.service';
+import { RecordType } from '../building-records/building-record';
+import { BuildingRecordsService } from '../building-records/building-records.service';
+import { RecomputationService } from '../communities/recomputation/recomputation.service';
 import { durationToMs, Env } from '../config/env.validation';
-import { canonicalJson, isPlainObject, LegacyFileError, LegacyRecord, LegacyToken, parseLegacyRecord, RecordSection } from './legacy-format';
+import { TokensService } from '../tokens/tokens.service';
+import { isPlainObject, LegacyFileError, LegacyRecord, LegacyToken, parseLegacyRecord, RecordSection } from './legacy-format';
 import { readLegacyFile } from './legacy-reader';
 import { collectLegacyTokens, TokenSections } from './legacy-tokens';
 
@@ -34,48 +37,9 @@ export type ImportOptions = { dryRun?: boolean; progress?: ImportProgress; batch
 
 const DEFAULT_BATCH = 1000;
 const TOKEN_BATCH = 5000;
-const COLUMNS =
-  'building_id, email, phone, address, plz, lat, lon, building_type, annual_consumption_kwh, potential_pv_kwp, profile, verified, verified_at, registered_at';
-
-type StoredRow = {
-  tbl: RecordSection;
-  building_id: string;
-  email: string;
-  phone: string | null;
-  address: string | null;
-  plz: number | null;
-  lat: number;
-  lon: number;
-  building_type: string | null;
-  annual_consumption_kwh: number;
-  potential_pv_kwp: number;
-  profile: unknown;
-  verified: boolean;
-  verified_at: Date | null;
-  registered_at: Date;
-};
+const TYPE_OF_SECTION: Record<RecordSection, RecordType> = { buildings: 'registered', interest_pool: 'anonymous' };
 
 class DryRunRollback extends Error {}
-
-const time = (date: Date | null): number | null => (date ? date.getTime() : null);
-
-function sameRecord(record: LegacyRecord, row: StoredRow): boolean {
-  return (
-    record.email === row.email &&
-    record.phone === row.phone &&
-    record.address === row.address &&
-    record.plz === row.plz &&
-    record.lat === row.lat &&
-    record.lon === row.lon &&
-    record.buildingType === row.building_type &&
-    record.annualConsumptionKwh === row.annual_consumption_kwh &&
-    record.potentialPvKwp === row.potential_pv_kwp &&
-    record.verified === row.verified &&
-    time(record.verifiedAt) === time(row.verified_at) &&
-    time(record.registeredAt) === time(row.registered_at) &&
-    canonicalJson(record.profile) === canonicalJson(row.profile)
-  );
-}
 
 function emptyCounts(): Record<ImportKind, KindCounts> {
   return Object.fromEntries(IMPORT_KINDS.map((kind) => [kind, { imported: 0, updated: 0, unchanged: 0, skipped: 0 }])) as Record<ImportKind, KindCounts>;
@@ -93,6 +57,8 @@ export class LegacyImportService {
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
     private readonly recomputation: RecomputationService,
+    private readonly records: BuildingRecordsService,
+    private readonly tokens: TokensService,
   ) {}
 
   async import(files: ImportFiles, options: ImportOptions = {}): Promise<ImportReport> {
@@ -203,58 +169,11 @@ export class LegacyImportService {
   }
 
   private async writeBatch(manager: EntityManager, section: RecordSection, records: LegacyRecord[], report: ImportReport, now: Date): Promise<void> {
-    const ids = records.map((record) => record.buildingId);
-    const rows = await manager.query<StoredRow[]>(
-      `SELECT 'buildings' AS tbl, ${COLUMNS} FROM buildings WHERE building_id = ANY($1::varchar[])
-       UNION ALL SELECT 'interest_pool' AS tbl, ${COLUMNS} FROM interest_pool WHERE building_id = ANY($1::varchar[])`,
-      [ids],
-    );
-    const existing = new Map(rows.map((row) => [`${row.tbl}:${row.building_id}`, row]));
-    const other: RecordSection = section === 'buildings' ? 'interest_pool' : 'buildings';
-    const toWrite: LegacyRecord[] = [];
-    const toMove: string[] = [];
-    for (const given of records) {
-      const stored = existing.get(`${section}:${given.buildingId}`);
-      const elsewhere = existing.get(`${other}:${given.buildingId}`);
-      const registeredAt = given.registeredAt ?? stored?.registered_at ?? elsewhere?.registered_at ?? now;
-      const record: LegacyRecord = { ...given, registeredAt, verifiedAt: given.verified ? (given.verifiedAt ?? registeredAt) : null };
-      if (stored && sameRecord(record, stored)) {
-        report.counts[section].unchanged++;
-        continue;
-      }
-      report.counts[section][stored || elsewhere ? 'updated' : 'imported']++;
-      if (elsewhere) toMove.push(record.buildingId);
-      toWrite.push(record);
-    }
-    if (toMove.length > 0) await manager.query(`DELETE FROM ${other} WHERE building_id = ANY($1::varchar[])`, [toMove]);
-    if (toWrite.length === 0) return;
-    report.changed = true;
-    await manager.query(
-      `INSERT INTO ${section} (${COLUMNS})
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::float8[], $7::float8[],
-                            $8::varchar[], $9::float8[], $10::float8[], $11::jsonb[], $12::boolean[], $13::timestamptz[], $14::timestamptz[])
-       ON CONFLICT (building_id) DO UPDATE SET
-         email = EXCLUDED.email, phone = EXCLUDED.phone, address = EXCLUDED.address, plz = EXCLUDED.plz, lat = EXCLUDED.lat,
-         lon = EXCLUDED.lon, building_type = EXCLUDED.building_type, annual_consumption_kwh = EXCLUDED.annual_consumption_kwh,
-         potential_pv_kwp = EXCLUDED.potential_pv_kwp, profile = EXCLUDED.profile, verified = EXCLUDED.verified,
-         verified_at = EXCLUDED.verified_at, registered_at = EXCLUDED.registered_at, updated_at = now()`,
-      [
-        toWrite.map((r) => r.buildingId),
-        toWrite.map((r) => r.email),
-        toWrite.map((r) => r.phone),
-        toWrite.map((r) => r.address),
-        toWrite.map((r) => r.plz),
-        toWrite.map((r) => r.lat),
-        toWrite.map((r) => r.lon),
-        toWrite.map((r) => r.buildingType),
-        toWrite.map((r) => r.annualConsumptionKwh),
-        toWrite.map((r) => r.potentialPvKwp),
-        toWrite.map((r) => JSON.stringify(r.profile)),
-        toWrite.map((r) => r.verified),
-        toWrite.map((r) => r.verifiedAt?.toISOString() ?? null),
-        toWrite.map((r) => r.registeredAt?.toISOString() ?? null),
-      ],
-    );
+    const counts = await this.records.importBatch(manager, TYPE_OF_SECTION[section], records, now);
+    report.counts[section].imported += counts.imported;
+    report.counts[section].updated += counts.updated;
+    report.counts[section].unchanged += counts.unchanged;
+    if (counts.imported + counts.updated > 0) report.changed = true;
   }
 
   /**
@@ -264,43 +183,18 @@ export class LegacyImportService {
   private async importTokens(manager: EntityManager, tokens: LegacyToken[], report: ImportReport): Promise<void> {
     for (let start = 0; start < tokens.length; start += TOKEN_BATCH) {
       const batch = tokens.slice(start, start + TOKEN_BATCH);
-      const rows = await manager.query<{ token_hash: string; kind: 'verification' | 'unsubscribe'; building_id: string; known: boolean; inserted: boolean | null }[]>(
-        `WITH input AS (
-           SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])
-             AS u(token_hash, kind, building_id, created_at, expires_at, used_at)
-         ), known AS (
-           SELECT i.* FROM input i
-           WHERE EXISTS (SELECT 1 FROM buildings b WHERE b.building_id = i.building_id)
-              OR EXISTS (SELECT 1 FROM interest_pool p WHERE p.building_id = i.building_id)
-         ), written AS (
-           INSERT INTO tokens (token_hash, kind, building_id, created_at, expires_at, used_at)
-           SELECT token_hash, kind, building_id, coalesce(created_at, now()), expires_at, used_at FROM known
-           ON CONFLICT (token_hash) DO UPDATE SET used_at = EXCLUDED.used_at
-             WHERE tokens.used_at IS NULL AND EXCLUDED.used_at IS NOT NULL AND tokens.building_id = EXCLUDED.building_id
-           RETURNING token_hash, (xmax = 0) AS inserted
-         )
-         SELECT i.token_hash, i.kind, i.building_id, k.token_hash IS NOT NULL AS known, w.inserted
-         FROM input i LEFT JOIN known k ON k.token_hash = i.token_hash LEFT JOIN written w ON w.token_hash = i.token_hash`,
-        [
-          batch.map((t) => t.hash),
-          batch.map((t) => t.kind),
-          batch.map((t) => t.buildingId),
-          batch.map((t) => t.createdAt?.toISOString() ?? null),
-          batch.map((t) => t.expiresAt?.toISOString() ?? null),
-          batch.map((t) => t.usedAt?.toISOString() ?? null),
-        ],
-      );
-      for (const row of rows) {
-        const counts = report.counts[`${row.kind} tokens`];
-        if (!row.known) {
+      const known = await this.records.existingIds(manager, [...new Set(batch.map((token) => token.buildingId))]);
+      const outcomes = await this.tokens.importByHash(manager, batch.filter((token) => known.has(token.buildingId)));
+      for (const token of batch) {
+        const counts = report.counts[`${token.kind} tokens`];
+        const outcome = outcomes.get(token.hash);
+        if (!outcome) {
           counts.skipped++;
-          report.problems.push({ kind: `${row.kind} token`, key: row.token_hash.slice(0, 12), reason: `unknown building ${row.building_id}` });
-        } else if (row.inserted === null) {
-          counts.unchanged++;
-        } else {
-          counts[row.inserted ? 'imported' : 'updated']++;
-          report.changed = true;
+          report.problems.push({ kind: `${token.kind} token`, key: token.hash.slice(0, 12), reason: `unknown building ${token.buildingId}` });
+          continue;
         }
+        counts[outcome]++;
+        if (outcome !== 'unchanged') report.changed = true;
       }
     }
   }

@@ -5,7 +5,7 @@ import { Throttle } from '@nestjs/throttler';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Response } from 'express';
-import { HtmlErrorFilter } from '../common/html-error.filter';
+import { HtmlErrorFilter } from '../registration/html-error.filter';
 import { Env } from '../config/env.validation';
 import { UnsubscribeRequestDto } from '../registration/dto/unsubscribe-request.dto';
 import { ErasureService } from '../registration/erasure.service';

@@ -1,5 +1,4 @@
-import { hashToken } from '../tokens/token-format';
-import { TokenKind, TOKEN_KINDS } from '../tokens/token.entity';
+import { hashToken, TokenKind, TOKEN_KINDS } from '../tokens/token-format';
 import { isLegacyToken, isPlainObject, isTokenHash, LegacyToken, splitTokenKey, toDate } from './legacy-format';
 
 export type TokenProblem = { kind: TokenKind | 'token'; key: string; reason: string };

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@ne
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { sendPrepared } from '../clusters/clusters.controller';
-import { PublicMapService } from '../clusters/public-map.service';
+import { sendPrepared } from '../communities/public/prepared-response';
+import { PublicMapService } from '../communities/public/public-map.service';
 import { RegisterDto } from '../registration/dto/register.dto';
 import { LegacyBuildingsDto, LegacyCheckRequestDto, LegacyCheckResultDto, LegacyClustersDto, LegacyRegisterResultDto } from './dto/legacy.dto';
 import { LegacyCompatService } from './legacy-compat.service';

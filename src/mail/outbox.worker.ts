@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { redactPersonalData } from '../common/personal-data';
 import { Env } from '../config/env.validation';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { rowsOf } from '../database/query-result';
 import { MailTransport } from './mail-transport';
 import { OutboxCipher, OutboxPayload, OutboxPayloadError } from './outbox-crypto';
 
@@ -37,14 +38,6 @@ export function messageIdDomain(mailFrom: string): string {
 }
 
 type ClaimedRow = { id: string; idempotency_key: string; kind: string; payload: Buffer | null; attempts: number };
-
-function rowsOf<T>(result: unknown): T[] {
-  // TypeORM answers UPDATE … RETURNING with [rows, affectedCount]; other statements with rows.
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
-}
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

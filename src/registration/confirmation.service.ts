@@ -1,13 +1,13 @@
 import { BadRequestException, GoneException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import { ContactNotifier } from '../clusters/contact-notifier.service';
-import { BuildingEvents } from '../common/building-events';
+import { BuildingEvents } from '../building-records/building-record.events';
+import { BuildingRecordsService } from '../building-records/building-records.service';
+import { lockBuilding, lockErasureGateShared } from '../building-records/record-locks';
+import { ContactNotifier } from '../communities/notifications/contact-notifier.service';
 import { OutboxWorker } from '../mail/outbox.worker';
-import { lockBuilding, lockErasureGateShared } from '../common/advisory-lock';
 import { isWellFormedToken } from '../tokens/token-format';
 import { TokensService } from '../tokens/tokens.service';
-import { BuildingDirectory } from './building-directory.service';
 import { ConfirmationResultDto } from './dto/confirmation-result.dto';
 
 /** Deliberately the same for every unknown token: a message must not reveal whose link it was. */
@@ -22,7 +22,7 @@ export class ConfirmationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokensService,
-    private readonly directory: BuildingDirectory,
+    private readonly records: BuildingRecordsService,
     private readonly notifier: ContactNotifier,
     private readonly outbox: OutboxWorker,
     private readonly events: EventEmitter2,
@@ -47,7 +47,7 @@ export class ConfirmationService {
     const stored = await this.tokens.findByToken(manager, token, 'verification');
     if (!stored) throw new NotFoundException(UNKNOWN_LINK);
     await lockBuilding(manager, stored.buildingId);
-    const found = await this.directory.find(manager, stored.buildingId);
+    const found = await this.records.find(manager, stored.buildingId);
     if (!found) throw new NotFoundException(UNKNOWN_LINK);
     const confirmed = { building_id: stored.buildingId, verified: true as const };
     if (stored.usedAt || found.record.verified) {
@@ -59,7 +59,7 @@ export class ConfirmationService {
     }
     const now = new Date();
     const firstUse = await this.tokens.markUsed(manager, stored.tokenHash, now);
-    const newlyVerified = firstUse && (await this.directory.markVerified(manager, found, now));
+    const newlyVerified = firstUse && (await this.records.markVerified(manager, found, now));
     if (newlyVerified) await this.notifier.notifyNeighboursOfConfirmation(manager, stored.buildingId);
     return { ...confirmed, already_verified: !newlyVerified };
   }

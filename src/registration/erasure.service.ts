@@ -2,17 +2,18 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import { ClustersService } from '../clusters/clusters.service';
-import { BuildingEvents } from '../common/building-events';
-import { advisoryKey, lockBuilding, lockErasureGateExclusively } from '../common/advisory-lock';
+import { BuildingEvents } from '../building-records/building-record.events';
+import { BuildingRecordsService } from '../building-records/building-records.service';
+import { lockBuilding, lockErasureGateExclusively } from '../building-records/record-locks';
+import { advisoryKey } from '../common/advisory-lock';
+import { CommunityStore } from '../communities/store/community.store';
 import { Env } from '../config/env.validation';
 import { unsubscribeLinkMail } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { OutboxWorker } from '../mail/outbox.worker';
 import { TokensService } from '../tokens/tokens.service';
-import { BuildingDirectory } from './building-directory.service';
 import { assertWellFormedToken, UNKNOWN_LINK } from './confirmation.service';
-import { unsubscribeUrl } from '../common/links';
+import { unsubscribeUrl } from '../tokens/token-links';
 
 /** One unsubscribe-link mail per building and window, however often someone asks. */
 const UNSUBSCRIBE_REQUEST_WINDOW_MS = 10 * 60 * 1000;
@@ -23,11 +24,11 @@ export class ErasureService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly directory: BuildingDirectory,
+    private readonly records: BuildingRecordsService,
     private readonly tokens: TokensService,
     private readonly mail: MailService,
     private readonly outbox: OutboxWorker,
-    private readonly clusters: ClustersService,
+    private readonly communities: CommunityStore,
     private readonly events: EventEmitter2,
   ) {}
 
@@ -56,10 +57,10 @@ export class ErasureService {
   private async eraseWithin(manager: EntityManager, buildingId: string): Promise<boolean> {
     await lockErasureGateExclusively(manager);
     await lockBuilding(manager, buildingId);
-    const removed = await this.directory.remove(manager, buildingId);
+    const removed = await this.records.remove(manager, buildingId);
     await this.tokens.removeForBuilding(manager, buildingId);
     await this.mail.removeForBuilding(manager, buildingId);
-    await this.clusters.forgetBuilding(manager, buildingId);
+    await this.communities.forgetBuilding(manager, buildingId);
     return removed;
   }
 
@@ -69,7 +70,7 @@ export class ErasureService {
    */
   async requestUnsubscribeLinks(email: string): Promise<void> {
     const sent = await this.dataSource.transaction(async (manager) => {
-      const records = await this.directory.findByEmail(manager, email);
+      const records = await this.records.findByEmail(manager, email);
       const window = Math.floor(Date.now() / UNSUBSCRIBE_REQUEST_WINDOW_MS);
       let queued = 0;
       for (const { record } of records) {

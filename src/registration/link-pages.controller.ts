@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, UseFilters } from '@nes
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
-import { HtmlErrorFilter } from '../common/html-error.filter';
+import { HtmlErrorFilter } from './html-error.filter';
 import { Env } from '../config/env.validation';
 import { assertWellFormedToken, ConfirmationService } from './confirmation.service';
 import { TOKEN_LIMIT } from './confirmation.controller';

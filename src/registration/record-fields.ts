@@ -1,8 +1,9 @@
-import { BuildingRecordFields } from '../common/building-record.store';
+import { BuildingProfile } from '../building-records/building-record';
+import { RecordInput } from '../building-records/record.repository';
 import { RegisterDto } from './dto/register.dto';
 
 /** The stored columns of a validated registration; the profile is kept as plain JSON, extras included. */
-export function recordFieldsOf(dto: RegisterDto): BuildingRecordFields {
+export function recordFieldsOf(dto: RegisterDto): RecordInput {
   const { extras, ...profile } = dto.profile;
   return {
     buildingId: profile.building_id,
@@ -15,6 +16,6 @@ export function recordFieldsOf(dto: RegisterDto): BuildingRecordFields {
     buildingType: profile.building_type ?? null,
     annualConsumptionKwh: profile.annual_consumption_kwh ?? 0,
     potentialPvKwp: profile.potential_pv_kwp ?? 0,
-    profile: JSON.parse(JSON.stringify({ ...extras, ...profile })) as BuildingRecordFields['profile'],
+    profile: JSON.parse(JSON.stringify({ ...extras, ...profile })) as BuildingProfile,
   };
 }

@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { BuildingsModule } from '../buildings/buildings.module';
-import { ClustersModule } from '../clusters/clusters.module';
-import { InterestPoolModule } from '../interest-pool/interest-pool.module';
+import { BuildingRecordsModule } from '../building-records/building-records.module';
+import { CommunitiesModule } from '../communities/communities.module';
 import { MailModule } from '../mail/mail.module';
 import { TokensModule } from '../tokens/tokens.module';
-import { BuildingDirectory } from './building-directory.service';
 import { ConfirmationController } from './confirmation.controller';
 import { ConfirmationService } from './confirmation.service';
 import { ErasureService } from './erasure.service';
@@ -15,9 +13,9 @@ import { UnsubscribeController } from './unsubscribe.controller';
 
 /** The owner's journey: register, confirm, unsubscribe. */
 @Module({
-  imports: [BuildingsModule, InterestPoolModule, TokensModule, MailModule, ClustersModule],
+  imports: [BuildingRecordsModule, TokensModule, MailModule, CommunitiesModule],
   controllers: [RegistrationController, ConfirmationController, UnsubscribeController, LinkPagesController],
-  providers: [RegistrationService, ConfirmationService, ErasureService, BuildingDirectory],
-  exports: [RegistrationService, ErasureService, BuildingDirectory],
+  providers: [RegistrationService, ConfirmationService, ErasureService],
+  exports: [RegistrationService, ErasureService],
 })
 export class RegistrationModule {}

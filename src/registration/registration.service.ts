@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import { BuildingsService } from '../buildings/buildings.service';
-import { BuildingEvents } from '../common/building-events';
-import { lockBuilding } from '../common/advisory-lock';
-import { BuildingRecordFields } from '../common/building-record.store';
+import { BuildingEvents } from '../building-records/building-record.events';
+import { BuildingRecordsService } from '../building-records/building-records.service';
+import { RecordInput } from '../building-records/record.repository';
+import { lockBuilding } from '../building-records/record-locks';
 import { durationToMs, Env } from '../config/env.validation';
-import { InterestPoolService } from '../interest-pool/interest-pool.service';
 import { verificationMail } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { OutboxWorker } from '../mail/outbox.worker';
@@ -15,9 +14,8 @@ import { TokensService } from '../tokens/tokens.service';
 import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
 import { recordFieldsOf } from './record-fields';
-import { confirmUrl, unsubscribeUrl } from '../common/links';
-
-export type RegistrationType = RegistrationResultDto['type'];
+import { confirmUrl, unsubscribeUrl } from '../tokens/token-links';
+import { RecordType } from '../building-records/building-record';
 
 @Injectable()
 export class RegistrationService {
@@ -26,8 +24,7 @@ export class RegistrationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly buildings: BuildingsService,
-    private readonly interestPool: InterestPoolService,
+    private readonly records: BuildingRecordsService,
     private readonly tokens: TokensService,
     private readonly mail: MailService,
     private readonly outbox: OutboxWorker,
@@ -41,7 +38,7 @@ export class RegistrationService {
    * owner's choice (leaving the other), fresh verification and unsubscribe tokens replacing the
    * unused verification links, and the confirmation e-mail in the outbox. Nothing remains if any step fails.
    */
-  async register(dto: RegisterDto, type: RegistrationType): Promise<RegistrationResultDto> {
+  async register(dto: RegisterDto, type: RecordType): Promise<RegistrationResultDto> {
     const fields = recordFieldsOf(dto);
     await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
     this.outbox.kick();
@@ -49,11 +46,9 @@ export class RegistrationService {
     return { building_id: fields.buildingId, type, verified: false, verification_email_sent: true };
   }
 
-  private async registerWithin(manager: EntityManager, fields: BuildingRecordFields, type: RegistrationType): Promise<void> {
+  private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<void> {
     await lockBuilding(manager, fields.buildingId);
-    const [target, other] = type === 'registered' ? [this.buildings, this.interestPool] : [this.interestPool, this.buildings];
-    await other.remove(manager, fields.buildingId);
-    await target.save(manager, fields);
+    await this.records.save(manager, type, fields);
     await this.tokens.revokeUnusedVerification(manager, fields.buildingId);
     const verification = await this.tokens.issue(
       manager,

@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 
+/** Confirmation links expire; unsubscribe links last as long as the registration. */
+export const TOKEN_KINDS = ['verification', 'unsubscribe'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
 /** 32 random bytes, base64url: 256 bits, safe in a URL path. */
 const TOKEN_BYTES = 32;
 const CURRENT_FORMAT = /^[A-Za-z0-9_-]{43}$/;

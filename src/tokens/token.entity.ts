@@ -1,7 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-export const TOKEN_KINDS = ['verification', 'unsubscribe'] as const;
-export type TokenKind = (typeof TOKEN_KINDS)[number];
+import { TokenKind } from './token-format';
 
 /** A link token, stored only as the SHA-256 of what was mailed, so a copy of the database opens no link. */
 @Entity({ name: 'tokens' })

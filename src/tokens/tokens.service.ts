@@ -1,9 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
-import { generateToken, hashToken } from './token-format';
-import { Token, TokenKind } from './token.entity';
+import { generateToken, hashToken, TokenKind } from './token-format';
+import { Token } from './token.entity';
 
 export type IssuedToken = { token: string; hash: string };
+
+/** A token known only by its hash (moved over from the previous version, or exported). */
+export type TokenByHash = {
+  hash: string;
+  kind: TokenKind;
+  buildingId: string;
+  createdAt: Date | null;
+  expiresAt: Date | null;
+  usedAt: Date | null;
+};
+
+/** What writing a TokenByHash did: inserted, marked used, or nothing (already there as given). */
+export type TokenImportOutcome = 'imported' | 'updated' | 'unchanged';
 
 @Injectable()
 export class TokensService {
@@ -46,5 +59,51 @@ export class TokensService {
 
   async removeForBuilding(manager: EntityManager, buildingId: string): Promise<void> {
     await manager.getRepository(Token).delete({ buildingId });
+  }
+
+  /**
+   * Stores tokens by hash in one statement: new ones are inserted, a known unused one is marked
+   * used when the given one is used (same building), anything else is left alone.
+   */
+  async importByHash(manager: EntityManager, tokens: TokenByHash[]): Promise<Map<string, TokenImportOutcome>> {
+    if (tokens.length === 0) return new Map();
+    const rows = await manager.query<{ token_hash: string; inserted: boolean | null }[]>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])
+           AS u(token_hash, kind, building_id, created_at, expires_at, used_at)
+       ), written AS (
+         INSERT INTO tokens (token_hash, kind, building_id, created_at, expires_at, used_at)
+         SELECT token_hash, kind, building_id, coalesce(created_at, now()), expires_at, used_at FROM input
+         ON CONFLICT (token_hash) DO UPDATE SET used_at = EXCLUDED.used_at
+           WHERE tokens.used_at IS NULL AND EXCLUDED.used_at IS NOT NULL AND tokens.building_id = EXCLUDED.building_id
+         RETURNING token_hash, (xmax = 0) AS inserted
+       )
+       SELECT i.token_hash, w.inserted FROM input i LEFT JOIN written w ON w.token_hash = i.token_hash`,
+      [
+        tokens.map((t) => t.hash),
+        tokens.map((t) => t.kind),
+        tokens.map((t) => t.buildingId),
+        tokens.map((t) => t.createdAt?.toISOString() ?? null),
+        tokens.map((t) => t.expiresAt?.toISOString() ?? null),
+        tokens.map((t) => t.usedAt?.toISOString() ?? null),
+      ],
+    );
+    return new Map(rows.map((row) => [row.token_hash, row.inserted === null ? 'unchanged' : row.inserted ? 'imported' : 'updated']));
+  }
+
+  /** Every token of a kind in hash order, a page at a time (for the export). */
+  async *pagesOf(manager: EntityManager, kind: TokenKind, pageSize: number): AsyncGenerator<TokenByHash[]> {
+    let after: string | null = null;
+    for (;;) {
+      const page: TokenByHash[] = await manager.query<TokenByHash[]>(
+        `SELECT token_hash AS hash, kind, building_id AS "buildingId", created_at AS "createdAt", expires_at AS "expiresAt", used_at AS "usedAt"
+         FROM tokens WHERE kind = $1 AND ($2::varchar IS NULL OR token_hash > $2) ORDER BY token_hash LIMIT $3`,
+        [kind, after, pageSize],
+      );
+      if (page.length === 0) return;
+      yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1].hash;
+    }
   }
 }

@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
-import { RecomputationService } from '../../src/clusters/recomputation.service';
+import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { OutboxWorker } from '../../src/mail/outbox.worker';
 import { Env } from '../../src/config/env.validation';
 import { DatabaseTarget, openDatabase } from '../../src/database/database-target';

@@ -44,6 +44,21 @@ describe('Scenario 8: migrations under data', () => {
        SELECT md5('t' || i) || md5('u' || i), 'verification', 'mig-' || i, now() + interval '1 day' FROM generate_series(1, $1 / 2) AS i`,
       [RECORDS],
     );
+    await db.query<unknown>(
+      `INSERT INTO communities (id, rank, num_members, autarky_percent, total_consumption_mwh, total_production_mwh, member_positions, polygon, computed_at)
+       SELECT 'c_' || i, i, 2, 40, 20, 8, '[]'::jsonb, '[]'::jsonb, now() FROM generate_series(1, $1 / 4) AS i`,
+      [RECORDS],
+    );
+    await db.query<unknown>(
+      `INSERT INTO community_members (community_id, building_id, registered)
+       SELECT 'c_' || ((i + 1) / 2), 'mig-' || i, true FROM generate_series(1, $1 / 2) AS i`,
+      [RECORDS],
+    );
+    await db.query<unknown>(
+      `INSERT INTO community_contact_state (community_id, building_ids, notified_at)
+       SELECT 'c_' || i, ARRAY['mig-' || (2 * i - 1), 'mig-' || (2 * i)], now() FROM generate_series(1, $1 / 4) AS i`,
+      [RECORDS],
+    );
     const before = await databaseChecksum(db);
     const migrations = (await db.query<unknown>('SELECT name FROM migrations ORDER BY id')) as { name: string }[];
 
@@ -56,11 +71,12 @@ describe('Scenario 8: migrations under data', () => {
     recordResult(__filename, {
       id: '8',
       scenario: 'Migrations under data',
-      done: `all ${migrations.length} migrations applied to a fresh PostgreSQL database, ${RECORDS} records (+ ${RECORDS / 2} tokens) inserted, the last migration (${migrations.at(-1)?.name}) reverted and re-applied`,
+      done: `all ${migrations.length} migrations applied to a fresh PostgreSQL database, ${RECORDS} records (+ ${RECORDS / 2} tokens, ${RECORDS / 4} communities with members and contact states) inserted, the last migration (${migrations.at(-1)?.name}) reverted and re-applied`,
       checked: 'a checksum (row count + md5 of every row) of every application table before, after the revert and after re-applying',
-      figures: `${rows} rows in ${Object.keys(after).length} tables; checksums equal after revert: ${JSON.stringify(reverted) === JSON.stringify(before)}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
+      figures: `${rows} rows in ${Object.keys(after).length} tables; checksums equal after revert: ${JSON.stringify(Object.values(reverted).sort()) === JSON.stringify(Object.values(before).sort())}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
     });
-    expect(reverted).toEqual(before);
+    // A migration may rename tables: reverted, every table's rows are still there, under its old name.
+    expect(Object.values(reverted).sort()).toEqual(Object.values(before).sort());
     expect(after).toEqual(before);
     expect(Number(before.buildings.split(':')[0]) + Number(before.interest_pool.split(':')[0])).toBe(RECORDS);
   });

@@ -1,4 +1,4 @@
-import { BuildingRecord } from '../../common/building-record';
+import { RecordType, StoredRecord } from '../../building-records/building-record';
 
 /** A record as administrators see it, personal data included. */
 export class AdminRecordDto {
@@ -58,7 +58,7 @@ export class RecomputeResultDto {
   notifications!: number;
 }
 
-export function toAdminRecord(record: BuildingRecord, type: AdminRecordDto['type']): AdminRecordDto {
+export function toAdminRecord(record: StoredRecord, type: RecordType): AdminRecordDto {
   return {
     building_id: record.buildingId,
     type,

@@ -1,7 +1,6 @@
 import { IsString, Matches } from 'class-validator';
-import { ADDRESS_PATTERN } from '../../clusters/dto/potential.dto';
-import { ProfileSummaryDto } from '../../clusters/dto/potential.dto';
-import { ApiPolygonProperty } from '../../clusters/dto/public.dto';
+import { ADDRESS_PATTERN, ProfileSummaryDto } from '../../communities/public/dto/potential.dto';
+import { ApiPolygonProperty } from '../../communities/public/dto/public.dto';
 
 /** What the previous version's page sends to check an address. */
 export class LegacyCheckRequestDto {

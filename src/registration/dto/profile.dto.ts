@@ -1,7 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -12,13 +11,12 @@ import {
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
+import { IsBuildingId, IsConsumptionKwh, IsPvKwp, IsRecordLatitude, IsRecordLongitude } from '../../building-records/record-rules';
 import { stripMarkup } from './normalise';
 
-export const BUILDING_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 const EXTRA_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const MAX_EXTRA_KEYS = 30;
 const MAX_EXTRA_STRING = 500;
-const FINITE = { allowNaN: false, allowInfinity: false };
 
 function isExtraValue(value: unknown): boolean {
   if (value === null || typeof value === 'boolean') return true;
@@ -50,20 +48,15 @@ function IsFlatExtras(options?: ValidationOptions): PropertyDecorator {
 /** What the address check estimates for a building, sent back by the client to register it. */
 export class ProfileDto {
   /** Letters, digits, `_` and `-`, 1–100 characters. @example "b08f389fab" */
-  @IsString()
-  @Matches(BUILDING_ID_PATTERN, { message: 'building_id must be 1–100 characters of A–Z, a–z, 0–9, _ or -' })
+  @IsBuildingId('building_id must be 1–100 characters of A–Z, a–z, 0–9, _ or -')
   building_id!: string;
 
   /** Latitude (WGS 84), within 45.0–48.0. @example 47.4731 */
-  @IsNumber(FINITE, { message: 'lat must be a finite number' })
-  @Min(45, { message: 'lat must be between 45.0 and 48.0' })
-  @Max(48, { message: 'lat must be between 45.0 and 48.0' })
+  @IsRecordLatitude({ type: 'lat must be a finite number', range: 'lat must be between 45.0 and 48.0' })
   lat!: number;
 
   /** Longitude (WGS 84), within 5.0–11.0. @example 8.3066 */
-  @IsNumber(FINITE, { message: 'lon must be a finite number' })
-  @Min(5, { message: 'lon must be between 5.0 and 11.0' })
-  @Max(11, { message: 'lon must be between 5.0 and 11.0' })
+  @IsRecordLongitude({ type: 'lon must be a finite number', range: 'lon must be between 5.0 and 11.0' })
   lon!: number;
 
   /** Street address; markup is removed. @example "Badstrasse 12, 5400 Baden" */
@@ -90,16 +83,12 @@ export class ProfileDto {
 
   /** Estimated electricity demand per year in kWh. @example 12000 */
   @IsOptional()
-  @IsNumber(FINITE, { message: 'annual_consumption_kwh must be a finite number' })
-  @Min(0)
-  @Max(100_000_000)
+  @IsConsumptionKwh({ type: 'annual_consumption_kwh must be a finite number', range: 'annual_consumption_kwh must be between 0 and 100000000' })
   annual_consumption_kwh?: number;
 
   /** Potential photovoltaic peak power of the roof in kWp. @example 9 */
   @IsOptional()
-  @IsNumber(FINITE, { message: 'potential_pv_kwp must be a finite number' })
-  @Min(0)
-  @Max(100_000)
+  @IsPvKwp({ type: 'potential_pv_kwp must be a finite number', range: 'potential_pv_kwp must be between 0 and 100000' })
   potential_pv_kwp?: number;
 
   /** Further fields of the estimate, kept as submitted in the stored profile. */

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BuildingRecordFields, RecordType, StoredRecord } from './building-record';
+import { BuildingsRepository } from './buildings/buildings.repository';
+import { InterestPoolRepository } from './interest-pool/interest-pool.repository';
+import { sameRecordContent } from './record-content';
+import { BoundingBox, CommunityInputRow, RecordInput, RecordPageQuery, RecordRepository } from './record.repository';
+
+export type FoundRecord = { type: RecordType; record: StoredRecord };
+
+/** A record as the community engine and the public map read it: no personal data, plus its table. */
+export type SourceRecord = CommunityInputRow & { type: RecordType };
+
+/** A record from the previous version's files: its registration date may be unknown. */
+export type ImportedRecord = Omit<BuildingRecordFields, 'registeredAt'> & { registeredAt: Date | null };
+
+export type ImportCounts = { imported: number; updated: number; unchanged: number };
+
+export type RecordCounts = Record<RecordType, { total: number; verified: number }>;
+
+/**
+ * The one place for the rule that a building lives in exactly one of the two record tables
+ * (full registrations or the interest pool): finding it in either, moving it between them, reading
+ * both for the community engine and the map, finding records by e-mail across both. Every method
+ * takes the caller's EntityManager so that it joins the caller's transaction.
+ */
+@Injectable()
+export class BuildingRecordsService {
+  constructor(
+    private readonly buildings: BuildingsRepository,
+    private readonly interestPool: InterestPoolRepository,
+  ) {}
+
+  private tableOf(type: RecordType): RecordRepository {
+    return type === 'registered' ? this.buildings : this.interestPool;
+  }
+
+  private otherTable(type: RecordType): RecordRepository {
+    return type === 'registered' ? this.interestPool : this.buildings;
+  }
+
+  async find(manager: EntityManager, buildingId: string): Promise<FoundRecord | null> {
+    const building = await this.buildings.findById(manager, buildingId);
+    if (building) return { type: 'registered', record: building };
+    const entry = await this.interestPool.findById(manager, buildingId);
+    return entry ? { type: 'anonymous', record: entry } : null;
+  }
+
+  async findByEmail(manager: EntityManager, email: string): Promise<FoundRecord[]> {
+    const [buildings, entries] = await Promise.all([this.buildings.findByEmail(manager, email), this.interestPool.findByEmail(manager, email)]);
+    return [
+      ...buildings.map((record): FoundRecord => ({ type: 'registered', record })),
+      ...entries.map((record): FoundRecord => ({ type: 'anonymous', record })),
+    ];
+  }
+
+  /** Full registrations by id (the contact notifications pass contact details only between them). */
+  findRegistered(manager: EntityManager, buildingIds: string[]): Promise<StoredRecord[]> {
+    return this.buildings.findByIds(manager, buildingIds);
+  }
+
+  findRegisteredInBox(manager: EntityManager, box: BoundingBox): Promise<StoredRecord[]> {
+    return this.buildings.findInBox(manager, box);
+  }
+
+  /** Records of both tables inside a bounding box (the caller filters by exact distance). */
+  async findInBox(manager: EntityManager, box: BoundingBox): Promise<FoundRecord[]> {
+    const buildings = await this.buildings.findInBox(manager, box);
+    const entries = await this.interestPool.findInBox(manager, box);
+    return [
+      ...buildings.map((record): FoundRecord => ({ type: 'registered', record })),
+      ...entries.map((record): FoundRecord => ({ type: 'anonymous', record })),
+    ];
+  }
+
+  /** Every record of both tables; call it in a REPEATABLE READ transaction so that both are read from one snapshot. */
+  async readAllForCommunities(manager: EntityManager): Promise<SourceRecord[]> {
+    const registered = await this.buildings.findAllForCommunities(manager);
+    const anonymous = await this.interestPool.findAllForCommunities(manager);
+    return [
+      ...registered.map((row): SourceRecord => ({ ...row, type: 'registered' })),
+      ...anonymous.map((row): SourceRecord => ({ ...row, type: 'anonymous' })),
+    ];
+  }
+
+  /** Changes whenever a record of either table is added, changed or removed. */
+  async fingerprint(manager: EntityManager): Promise<string> {
+    return `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
+  }
+
+  /** Stores the record in the table of the owner's choice, taking it out of the other one. */
+  async save(manager: EntityManager, type: RecordType, input: RecordInput): Promise<void> {
+    await this.otherTable(type).remove(manager, input.buildingId);
+    await this.tableOf(type).save(manager, input);
+  }
+
+  markVerified(manager: EntityManager, found: FoundRecord, at: Date): Promise<boolean> {
+    return this.tableOf(found.type).markVerified(manager, found.record.buildingId, at);
+  }
+
+  /** Removes the building from both tables; true when there was something to remove. */
+  async remove(manager: EntityManager, buildingId: string): Promise<boolean> {
+    const removedBuilding = await this.buildings.remove(manager, buildingId);
+    const removedEntry = await this.interestPool.remove(manager, buildingId);
+    return removedBuilding || removedEntry;
+  }
+
+  page(manager: EntityManager, type: RecordType, query: RecordPageQuery): Promise<[StoredRecord[], number]> {
+    return this.tableOf(type).findPage(manager, query);
+  }
+
+  async counts(manager: EntityManager): Promise<RecordCounts> {
+    return { registered: await this.buildings.counts(manager), anonymous: await this.interestPool.counts(manager) };
+  }
+
+  /** The ids among the given ones that either table holds. */
+  async existingIds(manager: EntityManager, buildingIds: string[]): Promise<Set<string>> {
+    const registered = await this.buildings.existingIds(manager, buildingIds);
+    const anonymous = await this.interestPool.existingIds(manager, buildingIds);
+    return new Set([...registered, ...anonymous]);
+  }
+
+  /**
+   * Writes a batch of imported records into the table of the given type in two statements: records
+   * equal to the stored ones are left alone (so importing twice changes nothing), a record found in
+   * the other table moves, an unknown registration date keeps the stored one (or becomes `now`).
+   */
+  async importBatch(manager: EntityManager, type: RecordType, records: ImportedRecord[], now: Date): Promise<ImportCounts> {
+    const ids = records.map((record) => record.buildingId);
+    const target = this.tableOf(type);
+    const other = this.otherTable(type);
+    const stored = new Map((await target.findByIds(manager, ids)).map((record) => [record.buildingId, record]));
+    const elsewhere = new Map((await other.findByIds(manager, ids)).map((record) => [record.buildingId, record]));
+    const counts: ImportCounts = { imported: 0, updated: 0, unchanged: 0 };
+    const toWrite: BuildingRecordFields[] = [];
+    const toMove: string[] = [];
+    for (const given of records) {
+      const current = stored.get(given.buildingId);
+      const moving = elsewhere.get(given.buildingId);
+      const registeredAt = given.registeredAt ?? current?.registeredAt ?? moving?.registeredAt ?? now;
+      const record: BuildingRecordFields = { ...given, registeredAt, verifiedAt: given.verified ? (given.verifiedAt ?? registeredAt) : null };
+      if (current && sameRecordContent(record, current)) {
+        counts.unchanged++;
+        continue;
+      }
+      counts[current || moving ? 'updated' : 'imported']++;
+      if (moving) toMove.push(record.buildingId);
+      toWrite.push(record);
+    }
+    await other.removeMany(manager, toMove);
+    await target.saveMany(manager, toWrite);
+    return counts;
+  }
+
+  /** Every record of one table in id order, a page at a time (for the export: never all in memory). */
+  async *pagesOf(manager: EntityManager, type: RecordType, pageSize: number): AsyncGenerator<StoredRecord[]> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.tableOf(type).findPageAfter(manager, after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1].buildingId;
+    }
+  }
+}
