@@ -1,0 +1,126 @@
+import { EntityManager } from 'typeorm';
+import { RecordType } from '../../src/building-records/building-record';
+import { BuildingRecordsService } from '../../src/building-records/building-records.service';
+import { CommunitiesModule } from '../../src/communities/communities.module';
+import { haversineMeters, LatLon, offsetMeters } from '../../src/communities/engine/geo';
+import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
+import { CommunityStore } from '../../src/communities/store/community.store';
+import { uniqueBuildingId } from '../helpers/factories';
+import { readOutbox } from '../helpers/outbox';
+import { ServiceContext, startServiceContext } from '../helpers/service-context';
+
+/** A place of its own per test, 5 km from the others, so that tests never share a community. */
+let placeCounter = 0;
+function newPlace(): LatLon {
+  placeCounter += 1;
+  return { lat: 45.5 + placeCounter * 0.05, lon: 6.5 + placeCounter * 0.05 };
+}
+
+describe(RecomputationService.name, () => {
+  let context: ServiceContext;
+  let sut: RecomputationService;
+  let records: BuildingRecordsService;
+  let store: CommunityStore;
+  let manager: EntityManager;
+
+  beforeAll(async () => {
+    context = await startServiceContext([CommunitiesModule]);
+    sut = context.app.get(RecomputationService);
+    records = context.app.get(BuildingRecordsService);
+    store = context.app.get(CommunityStore);
+    manager = context.dataSource.manager;
+    // The run that start-up schedules for a fresh database, out of the way of the first test.
+    await sut.settled();
+  });
+
+  afterAll(async () => {
+    await context.close();
+  });
+
+  async function add(at: LatLon, type: RecordType = 'registered', verified = false): Promise<string> {
+    const buildingId = uniqueBuildingId('rc');
+    await records.save(manager, type, {
+      buildingId,
+      email: `${buildingId}@example.ch`,
+      phone: null,
+      address: null,
+      plz: null,
+      lat: at.lat,
+      lon: at.lon,
+      buildingType: null,
+      annualConsumptionKwh: 5000,
+      potentialPvKwp: 5,
+      profile: { building_id: buildingId, lat: at.lat, lon: at.lon },
+      ...(verified ? { verified: true, verifiedAt: new Date() } : {}),
+    });
+    return buildingId;
+  }
+
+  const communityOf = async (buildingId: string): Promise<string | undefined> => {
+    for (const [id, members] of await store.findMemberships(manager)) if (members.includes(buildingId)) return id;
+    return undefined;
+  };
+
+  it('should group records of both tables within the radius and store only public positions', async () => {
+    const place = newPlace();
+    const a = await add(place, 'registered');
+    const b = await add(offsetMeters(place, 100, 0), 'anonymous');
+    const alone = await add(offsetMeters(place, 0, 2000), 'registered');
+
+    expect(await sut.recomputeNow()).toMatchObject({ ran: true });
+
+    const community = await communityOf(a);
+    expect(community).toBeDefined();
+    expect(await communityOf(b)).toBe(community);
+    expect(await communityOf(alone)).toBeUndefined();
+    const stored = (await store.findRanked(manager)).find((c) => c.id === community)!;
+    expect(stored).toMatchObject({ numMembers: 2, totalConsumptionMwh: 10 });
+    for (const position of stored.memberPositions) {
+      expect([place, offsetMeters(place, 100, 0)].some((exact) => position.lat === exact.lat && position.lon === exact.lon)).toBe(false);
+      expect(Math.min(...[place, offsetMeters(place, 100, 0)].map((exact) => haversineMeters(exact, position)))).toBeLessThanOrEqual(120);
+    }
+  });
+
+  it('should keep the id of a community when a neighbour joins it', async () => {
+    const place = newPlace();
+    const a = await add(place);
+    await add(offsetMeters(place, 50, 0));
+    await sut.recomputeNow();
+    const before = await communityOf(a);
+
+    await add(offsetMeters(place, 0, 60), 'anonymous');
+    await sut.recomputeNow();
+
+    expect(await communityOf(a)).toBe(before);
+  });
+
+  it('should know when the stored communities are older than the data', async () => {
+    await sut.recomputeNow();
+    expect(await sut.isStale()).toBe(false);
+    await add(newPlace());
+    expect(await sut.isStale()).toBe(true);
+    await sut.recomputeNow();
+    expect(await sut.isStale()).toBe(false);
+  });
+
+  it('should queue nothing and stay stale when told not to notify, and send the overviews on the next run', async () => {
+    const place = newPlace();
+    const a = await add(place, 'registered', true);
+    const b = await add(offsetMeters(place, 30, 0), 'registered', true);
+    const overviewsFor = async (ids: string[]) =>
+      (await readOutbox(context.dataSource)).filter((mail) => mail.kind === 'contact-overview' && ids.includes(mail.buildingId ?? ''));
+
+    await context.dataSource.transaction((transaction) => sut.recomputeInTransaction(transaction, { notify: false }));
+    expect(await overviewsFor([a, b])).toHaveLength(0);
+    expect(await sut.isStale()).toBe(true);
+
+    expect(await sut.recomputeNow()).toMatchObject({ ran: true, notifications: 2 });
+    expect(await overviewsFor([a, b])).toHaveLength(2);
+  });
+
+  it('should run once when asked twice at the same time', async () => {
+    await add(newPlace());
+    const outcomes = await Promise.all([sut.recomputeNow(), sut.recomputeNow()]);
+    expect(outcomes.map((outcome) => outcome.ran).sort()).toEqual([false, true]);
+  });
+});
