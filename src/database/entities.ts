@@ -1,3 +1,4 @@
+import { AddressCacheEntry } from '../addresses/address-cache.entity';
 import { Building } from '../buildings/building.entity';
 import { CommunityMember } from '../clusters/community-member.entity';
 import { Community } from '../clusters/community.entity';
@@ -19,4 +20,5 @@ export const ENTITIES = [
   Recomputation,
   OutboxMessage,
   JobRun,
+  AddressCacheEntry,
 ];
