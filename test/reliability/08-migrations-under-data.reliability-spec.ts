@@ -58,9 +58,12 @@ describe('Scenario 8: migrations under data', () => {
       scenario: 'Migrations under data',
       done: `all ${migrations.length} migrations applied to a fresh PostgreSQL database, ${RECORDS} records (+ ${RECORDS / 2} tokens) inserted, the last migration (${migrations.at(-1)?.name}) reverted and re-applied`,
       checked: 'a checksum (row count + md5 of every row) of every application table before, after the revert and after re-applying',
-      figures: `${rows} rows in ${Object.keys(after).length} tables; checksums equal after revert: ${JSON.stringify(reverted) === JSON.stringify(before)}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
+      figures: `${rows} rows in ${Object.keys(after).length} tables; tables the revert dropped: ${Object.keys(before).filter((table) => !(table in reverted)).join(', ') || 'none'}; other checksums equal after revert: ${Object.keys(reverted).every((table) => reverted[table] === before[table])}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
     });
-    expect(reverted).toEqual(before);
+    // A last migration that adds a table takes it away again on revert: nothing is lost as long as it was empty.
+    const dropped = Object.keys(before).filter((table) => !(table in reverted));
+    expect(dropped.filter((table) => !before[table].startsWith('0:'))).toEqual([]);
+    expect(reverted).toEqual(Object.fromEntries(Object.entries(before).filter(([table]) => !dropped.includes(table))));
     expect(after).toEqual(before);
     expect(Number(before.buildings.split(':')[0]) + Number(before.interest_pool.split(':')[0])).toBe(RECORDS);
   });
