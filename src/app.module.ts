@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AddressesModule } from './addresses/addresses.module';
 import { AdminModule } from './admin/admin.module';
 import { BuildingRecordsModule } from './building-records/building-records.module';
 import { CommunitiesModule } from './communities/communities.module';
@@ -42,6 +43,7 @@ export class AppModule {
         RegistrationModule,
         AdminModule,
         LegacyModule,
+        AddressesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },

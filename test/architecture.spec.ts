@@ -20,6 +20,7 @@ const TABLE_OWNERS: Record<string, string> = {
   community_members: 'communities/store',
   community_contact_state: 'communities/store',
   community_recomputation: 'communities/store',
+  address_cache: 'addresses',
 };
 
 /** Folders every feature may use; the rest are features. */

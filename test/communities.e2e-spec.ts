@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RecomputationService } from '../src/communities/recomputation/recomputation.service';
-import { offsetMeters } from '../src/communities/engine/geo';
+import { offsetMeters } from '../src/geo/geo';
 import { registrationBody, uniqueBuildingId } from './helpers/factories';
 import { latestMail, linkToken, readOutbox } from './helpers/outbox';
 import { settle, startTestApp, TestApp } from './helpers/test-app';

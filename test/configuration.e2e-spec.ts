@@ -37,6 +37,26 @@ const BAD_SETTINGS: BadSetting[] = [
     expected: 'APP_BASE_URL must be an http(s) URL such as https://leg.example.ch',
   },
   {
+    name: 'ADDRESS_DIRECTORY=google',
+    env: { ADDRESS_DIRECTORY: 'google' },
+    expected: 'ADDRESS_DIRECTORY must be one of: geoadmin, offline',
+  },
+  {
+    name: 'ADDRESS_AREA=5000-5999,Baden',
+    env: { ADDRESS_AREA: '5000-5999,Baden' },
+    expected: 'ADDRESS_AREA must be comma-separated postcodes (5400), postcode ranges (5000-5999) or canton abbreviations (AG): "Baden" is neither',
+  },
+  {
+    name: 'GEOADMIN_TIMEOUT_MS=10',
+    env: { GEOADMIN_TIMEOUT_MS: '10' },
+    expected: 'GEOADMIN_TIMEOUT_MS must be an integer between 100 and 60000',
+  },
+  {
+    name: 'ADDRESS_CACHE_TTL=week',
+    env: { ADDRESS_CACHE_TTL: 'week' },
+    expected: 'ADDRESS_CACHE_TTL must be a duration such as 7d, 12h, 90m or 3600s',
+  },
+  {
     name: 'DATABASE_URL without APP_SECRET',
     env: { DATABASE_URL: UNREACHABLE_DATABASE },
     expected: 'APP_SECRET must be set (at least 32 characters, e.g. openssl rand -hex 32) when DATABASE_URL is set',
@@ -118,6 +138,7 @@ describe('Service configuration', () => {
           : /embedded PostgreSQL \(PGlite\) in /;
       expect(service.logs()).toMatch(expected);
       expect(service.logs()).toMatch(/"msg":"Listening on 127\.0\.0\.1:\d+/);
+      expect(service.logs()).toContain('Address directory: geo.admin.ch at https://api3.geo.admin.ch, area 5000-5999');
 
       const exit = await service.stop(10_000);
       expect(exit).toMatchObject({ code: 0, timedOut: false });

@@ -11,9 +11,11 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { addressAreaProblem } from './address-area';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -36,6 +38,21 @@ export const DURATION_PATTERN = /^\d+(ms|s|m|h|d)?$/;
 export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const ADDRESS_DIRECTORIES = ['geoadmin', 'offline'] as const;
+export type AddressDirectoryKind = (typeof ADDRESS_DIRECTORIES)[number];
+
+/** ADDRESS_AREA: comma-separated postcodes, postcode ranges and canton abbreviations. */
+function IsAddressArea(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isAddressArea',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && addressAreaProblem(value) === undefined,
+      defaultMessage: (args) =>
+        `ADDRESS_AREA must be comma-separated postcodes (5400), postcode ranges (5000-5999) or canton abbreviations (AG): ` +
+        (typeof args?.value === 'string' ? addressAreaProblem(args.value) : 'not text'),
+    },
+  });
+}
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up so that a
@@ -176,6 +193,27 @@ export class Env {
   @Min(10, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
   @Max(2000, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
   ANONYMITY_RADIUS_M = 120;
+
+  @IsIn(ADDRESS_DIRECTORIES, { message: `ADDRESS_DIRECTORY must be one of: ${ADDRESS_DIRECTORIES.join(', ')}` })
+  ADDRESS_DIRECTORY: AddressDirectoryKind = 'geoadmin';
+
+  @IsAddressArea()
+  ADDRESS_AREA = '5000-5999';
+
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'GEOADMIN_API_URL must be an http(s) URL such as https://api3.geo.admin.ch' },
+  )
+  GEOADMIN_API_URL = 'https://api3.geo.admin.ch';
+
+  @Transform(toNumber)
+  @IsInt({ message: 'GEOADMIN_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Min(100, { message: 'GEOADMIN_TIMEOUT_MS must be an integer between 100 and 60000' })
+  @Max(60000, { message: 'GEOADMIN_TIMEOUT_MS must be an integer between 100 and 60000' })
+  GEOADMIN_TIMEOUT_MS = 4000;
+
+  @Matches(DURATION_PATTERN, { message: 'ADDRESS_CACHE_TTL must be a duration such as 7d, 12h, 90m or 3600s' })
+  ADDRESS_CACHE_TTL = '7d';
 }
 
 export class InvalidConfigurationError extends Error {

@@ -82,7 +82,7 @@ export async function createTestDatabase(mode: DatabaseMode = defaultMode(), opt
   return mode === 'server' ? createServerDatabase() : createEmbeddedDatabase(options.empty ?? false);
 }
 
-/** A validated environment for tests: quiet logs, a fixed secret, timers that do not wait. */
+/** A validated environment for tests: quiet logs, a fixed secret, timers that do not wait, the offline address directory. */
 export function testEnv(database: TestDatabase, overrides: Record<string, string> = {}): Env {
   return validateEnv({
     APP_SECRET: TEST_APP_SECRET,
@@ -93,6 +93,7 @@ export function testEnv(database: TestDatabase, overrides: Record<string, string
     CLUSTER_RECOMPUTE_DEBOUNCE_MS: '50',
     MAIL_POLL_INTERVAL_MS: '100',
     RATE_LIMIT_ENABLED: 'false',
+    ADDRESS_DIRECTORY: 'offline',
     ...database.settings,
     ...overrides,
   });

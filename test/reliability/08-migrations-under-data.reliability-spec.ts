@@ -10,6 +10,9 @@ process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres
 
 const RECORDS = 10_000;
 
+/** The checksums of the tables that hold rows, whatever the tables are called. */
+const nonEmpty = (checksums: Record<string, string>): string[] => Object.values(checksums).filter((checksum) => !checksum.startsWith('0:')).sort();
+
 describe('Scenario 8: migrations under data', () => {
   let database: TestDatabase;
   let db: DataSource;
@@ -73,10 +76,10 @@ describe('Scenario 8: migrations under data', () => {
       scenario: 'Migrations under data',
       done: `all ${migrations.length} migrations applied to a fresh PostgreSQL database, ${RECORDS} records (+ ${RECORDS / 2} tokens, ${RECORDS / 4} communities with members and contact states) inserted, the last migration (${migrations.at(-1)?.name}) reverted and re-applied`,
       checked: 'a checksum (row count + md5 of every row) of every application table before, after the revert and after re-applying',
-      figures: `${rows} rows in ${Object.keys(after).length} tables; checksums equal after revert: ${JSON.stringify(Object.values(reverted).sort()) === JSON.stringify(Object.values(before).sort())}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
+      figures: `${rows} rows in ${Object.keys(after).length} tables; every non-empty table's rows found after the revert: ${JSON.stringify(nonEmpty(reverted)) === JSON.stringify(nonEmpty(before))}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
     });
-    // A migration may rename tables: reverted, every table's rows are still there, under its old name.
-    expect(Object.values(reverted).sort()).toEqual(Object.values(before).sort());
+    // The last migration may rename tables or drop one it added: reverted, every row is still there (under the old name).
+    expect(nonEmpty(reverted)).toEqual(nonEmpty(before));
     expect(after).toEqual(before);
     expect(Number(before.buildings.split(':')[0]) + Number(before.interest_pool.split(':')[0])).toBe(RECORDS);
   });

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { RecordType } from '../../src/building-records/building-record';
 import { BuildingRecordsService } from '../../src/building-records/building-records.service';
 import { CommunitiesModule } from '../../src/communities/communities.module';
-import { haversineMeters, LatLon, offsetMeters } from '../../src/communities/engine/geo';
+import { haversineMeters, LatLon, offsetMeters } from '../../src/geo/geo';
 import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { CommunityStore } from '../../src/communities/store/community.store';
 import { uniqueBuildingId } from '../helpers/factories';

@@ -1,7 +1,7 @@
 import { energyFromTotals } from './autarky';
 import { buildCommunities, communityPolygonOf, EngineBuilding, withCommunityIds } from './communities';
 import { communityIdFor } from './community-id';
-import { EARTH_RADIUS_M } from './geo';
+import { EARTH_RADIUS_M } from '../../geo/geo';
 
 const BASE_LAT = 47.47;
 const BASE_LON = 8.3;

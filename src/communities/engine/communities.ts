@@ -1,7 +1,7 @@
 import { communityEnergy } from './autarky';
 import { assignCommunityIds, compareIds } from './community-id';
 import { ClusterOptions, clusterPoints } from './dbscan';
-import { LatLon } from './geo';
+import { LatLon } from '../../geo/geo';
 import { communityPolygon, Ring } from './polygon';
 
 export interface EngineBuilding {

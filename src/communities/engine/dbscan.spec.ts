@@ -1,5 +1,5 @@
 import { clusterPoints } from './dbscan';
-import { EARTH_RADIUS_M, haversineMeters, LatLon, offsetMeters } from './geo';
+import { EARTH_RADIUS_M, haversineMeters, LatLon, offsetMeters } from '../../geo/geo';
 
 const BADEN: LatLon = { lat: 47.4734, lon: 8.3064 };
 

@@ -1,4 +1,4 @@
-import { DEG_TO_RAD, EARTH_RADIUS_M, haversineTermForDistance } from './geo';
+import { DEG_TO_RAD, EARTH_RADIUS_M, haversineTermForDistance } from '../../geo/geo';
 
 export interface ClusterOptions {
   /** Two points are neighbours when their great-circle distance is ≤ radiusM. */

@@ -1,4 +1,4 @@
-import { haversineMeters } from './geo';
+import { haversineMeters } from '../../geo/geo';
 import { jitterPosition, MIN_JITTER_RADIUS_M } from './jitter';
 
 const SECRET = 'test-secret-0123456789abcdef';

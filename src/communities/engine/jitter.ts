@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { DEG_TO_RAD, EARTH_RADIUS_M, haversineMeters, LatLon } from './geo';
+import { DEG_TO_RAD, EARTH_RADIUS_M, haversineMeters, LatLon } from '../../geo/geo';
 
 // Module-level bindings: a global `Math` lookup per call is slow inside jest's vm sandbox.
 const { abs, cos, PI, round, sin, sqrt } = Math;

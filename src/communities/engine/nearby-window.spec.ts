@@ -1,4 +1,4 @@
-import { offsetMeters } from './geo';
+import { offsetMeters } from '../../geo/geo';
 import { nearbyWindows, zOrderKey } from './nearby-window';
 
 describe(nearbyWindows.name, () => {

@@ -1,4 +1,4 @@
-import { LatLon } from './geo';
+import { LatLon } from '../../geo/geo';
 
 /** 16 bits per axis over Switzerland's surroundings (lat 45–48, lon 5–11): cells of about 5 m. */
 const BITS = 16;

@@ -1,4 +1,4 @@
-import { LatLon } from './geo';
+import { LatLon } from '../../geo/geo';
 
 /** A closed ring of [lat, lon] pairs: the first pair is repeated at the end. */
 export type Ring = [number, number][];

@@ -10,8 +10,8 @@ import { MailService } from '../../mail/mail.service';
 import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
-import { haversineMeters } from '../engine/geo';
-import { boxAround } from '../engine/geo-box';
+import { haversineMeters } from '../../geo/geo';
+import { boxAround } from '../../geo/geo-box';
 import { nearbyWindows } from '../engine/nearby-window';
 import { CommunityStore } from '../store/community.store';
 

@@ -1,7 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { deriveKey } from '../../config/app-secret';
 import { Env } from '../../config/env.validation';
-import { LatLon } from '../engine/geo';
+import { LatLon } from '../../geo/geo';
 import { jitterPosition } from '../engine/jitter';
 
 export type PublicPosition = (building: { building_id: string; lat: number; lon: number }) => LatLon;
