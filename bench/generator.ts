@@ -1,4 +1,3 @@
-import { EstimatedProfile } from '../src/communities/public/address-estimator';
 /**
  * Reproducible synthetic buildings spread like a Swiss canton: a few dozen towns of very different
  * sizes (Zipf), each a dense core with sparse outskirts, plus scattered farms and hamlets. The same
@@ -17,8 +16,19 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A building as the address check would estimate it, with its owner's address and confirmation. */
-export type GeneratedBuilding = EstimatedProfile & { email: string; verified: boolean };
+/** A building as the address check would describe it, with its owner's address and confirmation. */
+export type GeneratedBuilding = {
+  building_id: string;
+  address: string;
+  plz: number;
+  lat: number;
+  lon: number;
+  building_type: string;
+  annual_consumption_kwh: number;
+  potential_pv_kwp: number;
+  email: string;
+  verified: boolean;
+};
 
 /** Roughly the canton of Aargau: about 55 km × 50 km. */
 export const CANTON = { minLat: 47.15, maxLat: 47.62, minLon: 7.7, maxLon: 8.45 };

@@ -15,6 +15,9 @@ function numbersIn(value: unknown): number[] {
 
 type Registered = { id: string; email: string; phone: string; lat: number; lon: number; unsubscribe: string };
 
+/** The demo gazetteer's Kronengasse 1 in Baden: a real address for the address check. */
+const KRONENGASSE_1 = { lat: 47.4737341, lon: 8.3099521 };
+
 /** A town of its own per test, far enough from the others (0.05° ≈ 5 km) not to join their communities. */
 let townCounter = 0;
 function newTown() {
@@ -66,34 +69,37 @@ describe('Communities, map and contact notifications (e2e)', () => {
 
   it('should group neighbours within the radius, chains included, and rank by autarky', async () => {
     const town = newTown();
-    const a = await register(town, 'buildings', false);
-    const b = await register(offsetMeters(town, 140, 0), 'interest-pool', false);
-    const c = await register(offsetMeters(town, 280, 0), 'buildings', false);
-    const alone = await register(offsetMeters(town, 0, 1000), 'buildings', false);
+    const unconfirmed = await register(offsetMeters(town, 0, 100), 'buildings', false);
+    const a = await register(town, 'buildings');
+    const b = await register(offsetMeters(town, 140, 0), 'interest-pool');
+    const c = await register(offsetMeters(town, 280, 0), 'buildings');
+    const alone = await register(offsetMeters(town, 0, 1000), 'buildings');
     await settle(sut, { deliverMail: false });
 
     const [first] = await membershipOf(a.id);
     expect(await membershipOf(b.id)).toEqual([first]);
     expect(await membershipOf(c.id)).toEqual([first]);
     expect(await membershipOf(alone.id)).toEqual([]);
+    expect(await membershipOf(unconfirmed.id)).toEqual([]);
     const response = await sut.http().get('/api/clusters').expect(200);
     const community = response.body.clusters.find((entry: { community_id: string }) => entry.community_id === first.community_id);
     expect(community).toMatchObject({ num_members: 3, members: expect.any(Array), polygon: expect.any(Array) });
-    expect(community.total_consumption_mwh).toBeCloseTo(36, 9);
-    const ranks = response.body.clusters.map((entry: { autarky_percent: number }) => entry.autarky_percent);
+    // 36 MWh, published in 10 MWh steps.
+    expect(community.total_consumption_mwh).toBe(40);
+    const ranks = response.body.clusters.map((entry: { autarky_percent: number | null }) => entry.autarky_percent ?? -1);
     expect(ranks).toEqual([...ranks].sort((x, y) => y - x));
   });
 
   it('should keep a community id when it is recomputed and when a neighbour joins', async () => {
     const town = newTown();
-    const a = await register(town, 'buildings', false);
-    await register(offsetMeters(town, 50, 0), 'buildings', false);
+    const a = await register(town, 'buildings');
+    await register(offsetMeters(town, 50, 0), 'buildings');
     await settle(sut, { deliverMail: false });
     const [before] = await membershipOf(a.id);
 
     await recomputeNow();
     expect(await membershipOf(a.id)).toEqual([before]);
-    await register(offsetMeters(town, 0, 60), 'interest-pool', false);
+    await register(offsetMeters(town, 0, 60), 'interest-pool');
     await settle(sut, { deliverMail: false });
     expect(await membershipOf(a.id)).toEqual([before]);
   });
@@ -102,8 +108,8 @@ describe('Communities, map and contact notifications (e2e)', () => {
     const town = newTown();
     for (let pair = 0; pair < 10; pair++) {
       const at = offsetMeters(town, pair * 500, 0);
-      await register(at, 'interest-pool', false);
-      await register(offsetMeters(at, 50, 0), 'interest-pool', false);
+      await register(at, 'interest-pool');
+      await register(offsetMeters(at, 50, 0), 'interest-pool');
     }
     await settle(sut, { deliverMail: false });
     const readIds = async () =>
@@ -115,8 +121,8 @@ describe('Communities, map and contact notifications (e2e)', () => {
       const at = offsetMeters(more, pair * 500, 0);
       for (const [index, point] of [at, offsetMeters(at, 50, 0)].entries()) {
         await dataSource.query(
-          `INSERT INTO interest_pool (building_id, email, lat, lon, annual_consumption_kwh, potential_pv_kwp)
-           VALUES ($1, $2, $3, $4, 5000, 5)`,
+          `INSERT INTO interest_pool (building_id, email, lat, lon, annual_consumption_kwh, potential_pv_kwp, verified, verified_at)
+           VALUES ($1, $2, $3, $4, 5000, 5, true, now())`,
           [`atomic-${townCounter}-${pair}-${index}`, `atomic${pair}${index}@example.ch`, point.lat, point.lon],
         );
       }
@@ -218,16 +224,20 @@ describe('Communities, map and contact notifications (e2e)', () => {
 
   describe('public responses', () => {
     it('should never contain another person’s id, e-mail, phone or exact coordinates', async () => {
-      const town = newTown();
-      const people = [await register(town), await register(offsetMeters(town, 90, 0)), await register(offsetMeters(town, 0, 90), 'interest-pool')];
+      const town = KRONENGASSE_1;
+      const people = [
+        await register(offsetMeters(town, 40, 10)),
+        await register(offsetMeters(town, 90, -20)),
+        await register(offsetMeters(town, -10, 90), 'interest-pool'),
+        await register(offsetMeters(town, 60, 60)),
+      ];
       await settle(sut, { deliverMail: false });
+      const check = await sut.http().post('/api/potential').send({ address: 'Kronengasse 1, 5400 Baden' }).expect(200);
+      expect(check.body.cluster_info.num_members).toBe(5);
       const responses = [
         (await sut.http().get('/api/map/buildings').expect(200)).text,
         (await sut.http().get('/api/clusters').expect(200)).text,
-        JSON.stringify(
-          (await sut.http().post('/api/potential').send({ profile: { ...offsetMeters(town, 30, 30), annual_consumption_kwh: 9000, potential_pv_kwp: 5 } }).expect(200))
-            .body,
-        ),
+        JSON.stringify(check.body),
       ];
       const numbers = responses.flatMap((text) => numbersIn(JSON.parse(text)));
       for (const person of people) {
@@ -260,25 +270,32 @@ describe('Communities, map and contact notifications (e2e)', () => {
       await sut.http().get('/api/map/buildings').set('If-None-Match', full.headers.etag).expect(200);
     });
 
-    it('should check the potential for an address or a profile', async () => {
-      const byAddress = await sut.http().post('/api/potential').send({ address: 'Zürcherstrasse 5, 5400 Baden' }).expect(200);
-      expect(byAddress.body.profile_summary).toMatchObject({ address: 'Zürcherstrasse 5, 5400 Baden', plz: 5400, building_id: expect.any(String) });
-      const again = await sut.http().post('/api/potential').send({ address: 'Zürcherstrasse 5, 5400 Baden' }).expect(200);
-      expect(again.body.profile_summary).toEqual(byAddress.body.profile_summary);
+    it('should check the potential for an address or a suggestion\'s building id, counting confirmed neighbours only', async () => {
+      const address = 'Dorfstrasse 1, 5417 Untersiggenthal';
+      const byAddress = await sut.http().post('/api/potential').send({ address }).expect(200);
+      expect(byAddress.body).toMatchObject({ potential: false, cluster_info: null, profile_summary: { address, plz: 5417, demo: true, profile_token: expect.any(String) } });
+      const byId = await sut.http().post('/api/potential').send({ building_id: byAddress.body.profile_summary.building_id }).expect(200);
+      expect({ ...byId.body.profile_summary, profile_token: '', profile_expires_at: '' }).toEqual({ ...byAddress.body.profile_summary, profile_token: '', profile_expires_at: '' });
 
-      const town = newTown();
-      const lonely = await sut.http().post('/api/potential').send({ profile: { ...town, annual_consumption_kwh: 9000, potential_pv_kwp: 5 } }).expect(200);
-      expect(lonely.body).toMatchObject({ potential: false, cluster_info: null });
-      await register(offsetMeters(town, 100, 0), 'interest-pool', false);
-      const partnered = await sut.http().post('/api/potential').send({ profile: { ...town, annual_consumption_kwh: 9000, potential_pv_kwp: 5 } }).expect(200);
-      expect(partnered.body).toMatchObject({ potential: true, cluster_info: { num_members: 2, autarky_percent: expect.any(Number) } });
+      const place = { lat: byAddress.body.profile_summary.lat, lon: byAddress.body.profile_summary.lon };
+      await register(offsetMeters(place, 100, 0), 'interest-pool', false);
+      expect((await sut.http().post('/api/potential').send({ address }).expect(200)).body).toMatchObject({ potential: false });
+      await register(offsetMeters(place, 0, 100), 'interest-pool');
+      const partnered = await sut.http().post('/api/potential').send({ address }).expect(200);
+      expect(partnered.body).toMatchObject({ potential: true, cluster_info: { num_members: 2, autarky_percent: null } });
+    });
+
+    it('should answer 404 for an unknown address and refuse coordinates from the client', async () => {
+      await sut.http().post('/api/potential').send({ address: 'Nirgendwoweg 99, 5400 Baden' }).expect(404);
+      const response = await sut.http().post('/api/potential').send({ address: 'Kronengasse 1, 5400 Baden', profile: { lat: 47, lon: 8 } }).expect(400);
+      expect(response.body.message).toContain('profile');
     });
 
     it.each([
       [{ address: '<script>' }, 'address'],
       [{ address: 'abc' }, 'address'],
-      [{}, 'profile or address'],
-      [{ profile: { lat: 60, lon: 8, annual_consumption_kwh: 1, potential_pv_kwp: 1 } }, 'lat'],
+      [{}, 'address or building_id'],
+      [{ building_id: 'a b' }, 'building_id'],
     ])('should reject a bad potential check %j with 400', async (body, field) => {
       const response = await sut.http().post('/api/potential').send(body).expect(400);
       expect(response.body.message).toContain(field);

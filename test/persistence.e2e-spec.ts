@@ -35,8 +35,9 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     const first = await startTestApp(env);
     const manager = first.dataSource.manager;
     const records = first.app.get(BuildingRecordsService);
-    await records.save(manager, 'registered', profile('persist-full', 47.4731, 8.3066));
-    await records.save(manager, 'anonymous', profile('persist-pool', 47.4735, 8.3069));
+    const confirmedAt = new Date('2026-11-27T09:00:00.000Z');
+    await records.save(manager, 'registered', { ...profile('persist-full', 47.4731, 8.3066), verified: true, verifiedAt: confirmedAt });
+    await records.save(manager, 'anonymous', { ...profile('persist-pool', 47.4735, 8.3069), verified: true, verifiedAt: confirmedAt });
     const issued = await first.app.get(TokensService).issue(manager, 'persist-full', 'unsubscribe', null);
     await first.app.get(RecomputationService).settled();
     expect(await first.app.get(RecomputationService).recomputeNow()).toMatchObject({ ran: true, communities: 1 });
@@ -50,7 +51,7 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     const second = await startTestApp(env);
     const again = second.dataSource.manager;
     const building = await second.app.get(BuildingRecordsService).find(again, 'persist-full');
-    expect(building).toMatchObject({ type: 'registered', record: { ...profile('persist-full', 47.4731, 8.3066), verified: false, verifiedAt: null } });
+    expect(building).toMatchObject({ type: 'registered', record: { ...profile('persist-full', 47.4731, 8.3066), verified: true, verifiedAt: confirmedAt } });
     const entry = await second.app.get(BuildingRecordsService).find(again, 'persist-pool');
     expect(entry).toMatchObject({ type: 'anonymous', record: profile('persist-pool', 47.4735, 8.3069) });
     const token = await second.app.get(TokensService).findByToken(again, issued.token, 'unsubscribe');

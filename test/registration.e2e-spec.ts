@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { databaseChecksum, tablesContaining } from './helpers/database-state';
-import { registrationBody, uniqueBuildingId } from './helpers/factories';
+import { registrationBody, signedProfile, uniqueBuildingId } from './helpers/factories';
 import { latestMail, linkToken, readOutbox } from './helpers/outbox';
 import { settle, startTestApp, TestApp } from './helpers/test-app';
 import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-database';
@@ -36,7 +36,7 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
 
   describe('registering', () => {
     it('should store an anonymous registration with tokens and a queued confirmation e-mail', async () => {
-      const body = registrationBody({ profile: { roof_area_m2: 88, source: 'estimate' } });
+      const body = registrationBody();
       const id = body.profile.building_id;
       const response = await sut.http().post('/api/interest-pool').send(body).expect(201);
 
@@ -46,7 +46,8 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
       expect(buildings).toHaveLength(0);
       expect(pool).toHaveLength(1);
       expect(pool[0]).toMatchObject({ email: body.email, phone: '+41791234567', lat: 47.4731, verified: false, plz: 5400 });
-      expect(pool[0].profile).toMatchObject({ roof_area_m2: 88, source: 'estimate', building_id: id });
+      expect(pool[0].profile).toMatchObject({ building_id: id, municipality: 'Baden', source: 'offline-demo' });
+      expect(pool[0].profile).not.toHaveProperty('profile_token');
       expect(await validTokens(id)).toHaveLength(1);
       const mail = await latestMail(dataSource, id);
       expect(mail).toMatchObject({ to: body.email, subject: 'Bitte bestätigen Sie Ihre Teilnahme', status: expect.any(String) });
@@ -67,10 +68,35 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
       expect((await recordsOf(body.profile.building_id)).buildings[0].phone).toBeNull();
     });
 
-    it('should strip markup from the address', async () => {
-      const body = registrationBody({ profile: { address: '<b>Badstrasse</b> 12 <script>alert(1)</script>' } });
-      await sut.http().post('/api/buildings').send(body).expect(201);
-      expect((await recordsOf(body.profile.building_id)).buildings[0].address).toBe('Badstrasse 12 alert(1)');
+    describe('with the profile of the address check', () => {
+      it.each([
+        ['a hand-made profile (no signature)', (profile: Record<string, unknown>) => ({ ...profile, profile_token: undefined }), 'profile.profile_token'],
+        ['a moved position', (profile: Record<string, unknown>) => ({ ...profile, lat: 47.5 }), 'profile.lat'],
+        ['another building id', (profile: Record<string, unknown>) => ({ ...profile, building_id: 'someone-else' }), 'profile.building_id'],
+        ['another address', (profile: Record<string, unknown>) => ({ ...profile, address: 'Anderswo 1, 5400 Baden' }), 'profile.address'],
+        ['a forged signature', (profile: Record<string, unknown>) => ({ ...profile, profile_token: `${String(profile.profile_token).slice(0, -4)}AAAA` }), 'profile.profile_token'],
+        ['a consumption beyond four times the estimate', (profile: Record<string, unknown>) => ({ ...profile, annual_consumption_kwh: 48_001 }), 'profile.annual_consumption_kwh'],
+      ])('should refuse %s with a 400 naming the field and store nothing', async (_case, change, field) => {
+        const body = registrationBody();
+        const response = await sut.http().post('/api/buildings').send({ ...body, profile: change(body.profile) }).expect(400);
+        expect(response.body.message).toContain(field);
+        expect(await recordsOf(body.profile.building_id)).toEqual({ buildings: [], pool: [] });
+      });
+
+      it('should ask to check the address again when the profile has expired', async () => {
+        const body = registrationBody();
+        const expired = { ...body, profile: signedProfile({ buildingId: body.profile.building_id, lat: 47.4731, lon: 8.3066, validForMs: -1000 }) };
+        const response = await sut.http().post('/api/buildings').send(expired).expect(400);
+        expect(response.body.message).toMatch(/expired.*check the address again/);
+      });
+
+      it('should take the position and address from the signature and accept the owner\'s own figures within bounds', async () => {
+        const body = registrationBody();
+        const { lat: _lat, lon: _lon, address: _address, ...rest } = body.profile;
+        await sut.http().post('/api/buildings').send({ ...body, profile: { ...rest, annual_consumption_kwh: 20_000, potential_pv_kwp: 0 } }).expect(201);
+        const [stored] = (await recordsOf(body.profile.building_id)).buildings;
+        expect(stored).toMatchObject({ lat: 47.4731, lon: 8.3066, address: 'Badstrasse 12, 5400 Baden', annual_consumption_kwh: 20_000, potential_pv_kwp: 0 });
+      });
     });
 
     const invalid: [string, (body: ReturnType<typeof registrationBody>) => unknown, string][] = [
@@ -91,7 +117,7 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
       ['missing profile', ({ profile: _profile, ...rest }) => rest, 'profile'],
       ['profile not an object', (body) => ({ ...body, profile: 'x' }), 'profile'],
       ['unknown top-level field', (body) => ({ ...body, admin: true }), 'admin'],
-      ['nested extra field', (body) => ({ ...body, profile: { ...body.profile, nested: { a: 1 } } }), 'extra profile fields'],
+      ['unknown profile field', (body) => ({ ...body, profile: { ...body.profile, nested: { a: 1 } } }), 'nested'],
     ];
 
     it.each(invalid)('should reject %s with a 400 naming the field and store nothing', async (_case, change, field) => {

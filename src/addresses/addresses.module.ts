@@ -22,7 +22,7 @@ import { ProfileSigner } from './profile-signer.service';
     AddressSearchService,
     ProfileSigner,
   ],
-  exports: [AddressDirectory, ProfileSigner],
+  exports: [AddressDirectory, AddressSearchService, ProfileSigner],
 })
 export class AddressesModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(AddressesModule.name);

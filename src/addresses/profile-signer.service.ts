@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { deriveKey } from '../config/app-secret';
 import { Env } from '../config/env.validation';
 import { DirectoryBuilding } from './address-directory';
-import { PROFILE_VALIDITY_MS, ProfileVerification, signProfile, SubmittedProfile, verifyProfile } from './profile-signature';
+import { ProfileSummaryDto } from './dto/profile-summary.dto';
+import { correctionBounds, PROFILE_VALIDITY_MS, ProfileVerification, signProfile, SubmittedProfile, verifyProfile } from './profile-signature';
 
 /** Signs the directory's profiles and checks them when they come back, with a key of its own. */
 @Injectable()
@@ -20,6 +21,29 @@ export class ProfileSigner {
   sign(building: DirectoryBuilding, now = new Date()): { profile_token: string; expires_at: string } {
     const expiresAt = new Date(now.getTime() + PROFILE_VALIDITY_MS);
     return { profile_token: signProfile(this.key, building, expiresAt), expires_at: expiresAt.toISOString() };
+  }
+
+  /** The profile an address check answers with: the directory's figures, the bounds of corrections, the signature. */
+  summary(building: DirectoryBuilding, now = new Date()): ProfileSummaryDto {
+    const { profile_token, expires_at } = this.sign(building, now);
+    const bounds = correctionBounds(building);
+    return {
+      building_id: building.building_id,
+      address: building.address,
+      plz: building.plz,
+      municipality: building.municipality,
+      lat: building.lat,
+      lon: building.lon,
+      building_type: building.building_type,
+      annual_consumption_kwh: building.annual_consumption_kwh,
+      potential_pv_kwp: building.potential_pv_kwp,
+      roof_area_m2: building.roof_area_m2,
+      source: building.source,
+      demo: building.demo,
+      correction_bounds: { annual_consumption_kwh: bounds.consumption, potential_pv_kwp: bounds.pv },
+      profile_token,
+      profile_expires_at: expires_at,
+    };
   }
 
   verify(submitted: SubmittedProfile, now = new Date()): ProfileVerification {

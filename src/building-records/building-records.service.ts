@@ -73,10 +73,13 @@ export class BuildingRecordsService {
     ];
   }
 
-  /** Every record of both tables; call it in a REPEATABLE READ transaction so that both are read from one snapshot. */
-  async readAllForCommunities(manager: EntityManager): Promise<SourceRecord[]> {
-    const registered = await this.buildings.findAllForCommunities(manager);
-    const anonymous = await this.interestPool.findAllForCommunities(manager);
+  /**
+   * Every confirmed record of both tables: unconfirmed ones appear on no map and in no community.
+   * Call it in a REPEATABLE READ transaction so that both tables are read from one snapshot.
+   */
+  async readConfirmedForCommunities(manager: EntityManager): Promise<SourceRecord[]> {
+    const registered = await this.buildings.findConfirmedForCommunities(manager);
+    const anonymous = await this.interestPool.findConfirmedForCommunities(manager);
     return [
       ...registered.map((row): SourceRecord => ({ ...row, type: 'registered' })),
       ...anonymous.map((row): SourceRecord => ({ ...row, type: 'anonymous' })),

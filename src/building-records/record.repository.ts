@@ -77,10 +77,10 @@ export class RecordRepository {
     return rows.map((row) => row.building_id);
   }
 
-  /** Every record, as plain rows: 100 000 of them are read in one round trip. */
-  findAllForCommunities(manager: EntityManager): Promise<CommunityInputRow[]> {
+  /** Every confirmed record, as plain rows: 100 000 of them are read in one round trip. */
+  findConfirmedForCommunities(manager: EntityManager): Promise<CommunityInputRow[]> {
     return manager.query<CommunityInputRow[]>(
-      `SELECT building_id, lat, lon, annual_consumption_kwh, potential_pv_kwp, verified FROM ${this.table(manager)}`,
+      `SELECT building_id, lat, lon, annual_consumption_kwh, potential_pv_kwp, verified FROM ${this.table(manager)} WHERE verified`,
     );
   }
 

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AddressesModule } from '../addresses/addresses.module';
 import { BuildingRecordsModule } from '../building-records/building-records.module';
 import { MailModule } from '../mail/mail.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { ContactNotifier } from './notifications/contact-notifier.service';
-import { AddressEstimator, OfflineAddressEstimator } from './public/address-estimator';
 import { CommunitiesController } from './public/communities.controller';
 import { PotentialService } from './public/potential.service';
 import { PublicMapService } from './public/public-map.service';
@@ -21,7 +21,7 @@ import { RecomputationState } from './store/recomputation-state.entity';
  * contact notifications, and what the public sees (map, ranked list, potential check).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Community, CommunityMember, ContactState, RecomputationState]), BuildingRecordsModule, TokensModule, MailModule],
+  imports: [TypeOrmModule.forFeature([Community, CommunityMember, ContactState, RecomputationState]), AddressesModule, BuildingRecordsModule, TokensModule, MailModule],
   controllers: [CommunitiesController],
   providers: [
     CommunityStore,
@@ -30,7 +30,6 @@ import { RecomputationState } from './store/recomputation-state.entity';
     RecomputationService,
     PublicMapService,
     PotentialService,
-    { provide: AddressEstimator, useClass: OfflineAddressEstimator },
   ],
   exports: [CommunityStore, ContactNotifier, RecomputationService, PublicMapService, PotentialService],
 })

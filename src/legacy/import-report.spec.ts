@@ -56,7 +56,7 @@ describe(legacyErrorBody.name, () => {
 
   it('should keep the status codes and give German messages', () => {
     expect(legacyErrorBody(status(new ThrottlerException()))).toEqual({ error: expect.stringMatching(/^Zu viele Anfragen/) });
-    expect(legacyErrorBody(status(new NotFoundException()))).toEqual({ error: 'Nicht gefunden.' });
+    expect(legacyErrorBody(status(new NotFoundException()))).toEqual({ error: expect.stringMatching(/^Adresse nicht gefunden/) });
     expect(legacyErrorBody(413)).toEqual({ error: 'Die Anfrage ist zu gross.' });
     expect(legacyErrorBody(400, 'email must be a valid e-mail address').error).toContain('email');
   });

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AddressSearchService } from '../addresses/address-search.service';
 import { RecordType } from '../building-records/building-record';
-import { PotentialResultDto } from '../communities/public/dto/potential.dto';
+import { ProvisionalGroupDto } from '../communities/public/dto/potential.dto';
 import { PotentialService } from '../communities/public/potential.service';
 import { PublicMapService } from '../communities/public/public-map.service';
 import { publicPositionFor } from '../communities/public/public-position';
@@ -17,6 +18,7 @@ import {
   LegacyClustersDto,
   LegacyMemberDto,
   LegacyRegisterResultDto,
+  LegacySuggestionsDto,
 } from './dto/legacy.dto';
 
 export const NO_PARTNERS = 'Keine direkten Partner gefunden.';
@@ -36,33 +38,35 @@ export class LegacyCompatService {
     private readonly potential: PotentialService,
     private readonly publicMap: PublicMapService,
     private readonly registration: RegistrationService,
+    private readonly addresses: AddressSearchService,
   ) {
     this.idKey = deriveKey(this.config.get('APP_SECRET', { infer: true }) ?? '', 'legacy-public-id');
   }
 
+  async suggest(query: string): Promise<LegacySuggestionsDto> {
+    const found = await this.addresses.suggest(query);
+    return { suggestions: found.map(({ label, lat, lon, plz }) => ({ label, lat, lon, plz })) };
+  }
+
   async check(address: string): Promise<LegacyCheckResultDto> {
     const result = await this.potential.check({ address });
-    const clusterInfo = this.clusterInfo(result);
+    const clusterInfo = this.clusterInfo(result.profile_summary.building_id, result.cluster_info);
     return clusterInfo
       ? { potential: true, message: PARTNERS_FOUND, cluster_info: clusterInfo, profile_summary: result.profile_summary }
       : { potential: false, message: NO_PARTNERS, profile_summary: result.profile_summary };
   }
 
   async register(dto: RegisterDto, type: RecordType): Promise<LegacyRegisterResultDto> {
-    await this.registration.register(dto, type);
-    const { profile } = dto;
-    const result = await this.potential.check({
-      profile: {
-        building_id: profile.building_id,
-        lat: profile.lat,
-        lon: profile.lon,
-        annual_consumption_kwh: profile.annual_consumption_kwh ?? 0,
-        potential_pv_kwp: profile.potential_pv_kwp ?? 0,
-      },
+    const { record } = await this.registration.register(dto, type);
+    const own = { building_id: record.buildingId, lat: record.lat, lon: record.lon };
+    const group = await this.potential.provisionalGroup({
+      ...own,
+      annual_consumption_kwh: record.annualConsumptionKwh,
+      potential_pv_kwp: record.potentialPvKwp,
     });
-    const clusterInfo = this.clusterInfo({ ...result, profile_summary: { ...result.profile_summary, building_id: profile.building_id } });
+    const clusterInfo = this.clusterInfo(record.buildingId, group);
     return {
-      buildings: await this.othersOnMap(profile),
+      buildings: await this.othersOnMap(own),
       match_found: clusterInfo !== undefined,
       verification_email_sent: true,
       ...(clusterInfo ? { cluster_info: clusterInfo } : {}),
@@ -83,15 +87,14 @@ export class LegacyCompatService {
   }
 
   /** The provisional group, the caller's building first with its own data, the others jittered and opaque. */
-  private clusterInfo(result: PotentialResultDto): LegacyClusterInfoDto | undefined {
-    if (!result.potential || !result.cluster_info) return undefined;
-    const own = result.profile_summary;
-    const [, ...others] = result.cluster_info.members;
+  private clusterInfo(ownId: string, group: ProvisionalGroupDto | null): LegacyClusterInfoDto | undefined {
+    if (!group) return undefined;
+    const [own, ...others] = group.members;
     return {
       community_id: 'provisional',
-      num_members: result.cluster_info.num_members,
-      members: [{ building_id: own.building_id ?? 'provisional', lat: own.lat, lon: own.lon }, ...others.map((p) => this.opaqueMember(p))],
-      autarky_percent: result.cluster_info.autarky_percent,
+      num_members: group.num_members,
+      members: [{ building_id: ownId, lat: own.lat, lon: own.lon }, ...others.map((p) => this.opaqueMember(p))],
+      autarky_percent: group.autarky_percent,
     };
   }
 

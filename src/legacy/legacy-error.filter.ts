@@ -7,9 +7,10 @@ export type LegacyErrorBody = { error: string };
 
 const MESSAGES: Record<number, string> = {
   400: 'Ungültige Eingabe.',
-  404: 'Nicht gefunden.',
+  404: 'Adresse nicht gefunden. Bitte prüfen Sie die Schreibweise oder wählen Sie einen Vorschlag.',
   405: 'Methode nicht erlaubt.',
   410: 'Dieser Link ist abgelaufen.',
+  422: 'Diese Adresse liegt ausserhalb des Gebiets, das wir abdecken.',
   413: 'Die Anfrage ist zu gross.',
   415: 'Nicht unterstützter Inhaltstyp.',
   429: 'Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
@@ -17,7 +18,7 @@ const MESSAGES: Record<number, string> = {
 };
 
 /** The JSON routes of the previous version, whose clients expect its error shape. */
-const LEGACY_JSON_ROUTES = new Set(['/api/check_potential', '/api/register_anonymous', '/api/register_full', '/api/get_all_buildings', '/api/get_all_clusters']);
+const LEGACY_JSON_ROUTES = new Set(['/api/suggest_addresses', '/api/check_potential', '/api/register_anonymous', '/api/register_full', '/api/get_all_buildings', '/api/get_all_clusters']);
 
 export function isLegacyJsonRoute(url: string | undefined): boolean {
   return LEGACY_JSON_ROUTES.has((url ?? '').split('?')[0].replace(/\/+$/, ''));

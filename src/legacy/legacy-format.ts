@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { ImportedRecord } from '../building-records/building-records.service';
-import { recordFieldsOf } from '../registration/record-fields';
-import { RegisterDto } from '../registration/dto/register.dto';
+import { LegacyRegistrationDto } from './dto/legacy-profile.dto';
+import { recordFieldsOf } from './legacy-record-fields';
 import { isWellFormedToken, TokenKind } from '../tokens/token-format';
 import { TokenByHash } from '../tokens/tokens.service';
 
@@ -114,8 +114,8 @@ function describeErrors(errors: ValidationError[], prefix = ''): string[] {
  * Validates `{ email, phone, profile }` with exactly the rules (and normalisation) of a registration.
  * Other top-level keys are ignored.
  */
-export async function validateRegistration(body: Record<string, unknown>): Promise<{ ok: true; dto: RegisterDto } | { ok: false; reason: string }> {
-  const dto = plainToInstance(RegisterDto, { email: body.email, phone: body.phone ?? null, profile: body.profile });
+export async function validateRegistration(body: Record<string, unknown>): Promise<{ ok: true; dto: LegacyRegistrationDto } | { ok: false; reason: string }> {
+  const dto = plainToInstance(LegacyRegistrationDto, { email: body.email, phone: body.phone ?? null, profile: body.profile });
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true });
   if (errors.length > 0) return { ok: false, reason: describeErrors(errors).join('; ') };
   return { ok: true, dto };

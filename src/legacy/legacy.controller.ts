@@ -1,17 +1,26 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { sendPrepared } from '../communities/public/prepared-response';
 import { PublicMapService } from '../communities/public/public-map.service';
+import { AddressQueryDto } from '../addresses/dto/address-query.dto';
 import { RegisterDto } from '../registration/dto/register.dto';
-import { LegacyBuildingsDto, LegacyCheckRequestDto, LegacyCheckResultDto, LegacyClustersDto, LegacyRegisterResultDto } from './dto/legacy.dto';
+import {
+  LegacyBuildingsDto,
+  LegacyCheckRequestDto,
+  LegacyCheckResultDto,
+  LegacyClustersDto,
+  LegacyRegisterResultDto,
+  LegacySuggestionsDto,
+} from './dto/legacy.dto';
 import { LegacyCompatService } from './legacy-compat.service';
 import { LegacyErrorFilter } from './legacy-error.filter';
 
 const CHECK_LIMIT = { default: { limit: 10, ttl: 60_000 } };
+const SUGGEST_LIMIT = { default: { limit: 60, ttl: 60_000 } };
 const REGISTRATION_LIMIT = { default: { limit: 20, ttl: 60_000 } };
-const ERRORS = ' Errors: `{ "error": "<German message>" }` with status 400, 404, 413 or 429.';
+const ERRORS = ' Errors: `{ "error": "<German message>" }` with status 400, 404, 413, 422, 429 or 503.';
 
 /** The previous version's JSON routes, unchanged for its page; each points to its replacement. */
 @ApiTags('legacy')
@@ -25,6 +34,18 @@ export class LegacyController {
     private readonly compat: LegacyCompatService,
     private readonly map: PublicMapService,
   ) {}
+
+  @Get('suggest_addresses')
+  @Throttle(SUGGEST_LIMIT)
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Address suggestions while typing (previous version)',
+    description: 'Use GET /api/addresses instead (it also gives the building id for the address check).' + ERRORS,
+  })
+  @ApiOkResponse({ type: LegacySuggestionsDto })
+  suggest(@Query() query: AddressQueryDto): Promise<LegacySuggestionsDto> {
+    return this.compat.suggest(query.q);
+  }
 
   @Post('check_potential')
   @HttpCode(200)

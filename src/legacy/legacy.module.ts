@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
+import { AddressesModule } from '../addresses/addresses.module';
 import { BuildingRecordsModule } from '../building-records/building-records.module';
 import { RouteErrorShape } from '../common/http-error.filter';
 import { CommunitiesModule } from '../communities/communities.module';
@@ -15,7 +16,7 @@ import { LegacyController } from './legacy.controller';
 
 /** Moving over from the previous version: its JSON files in and out, its routes kept for its page. */
 @Module({
-  imports: [BuildingRecordsModule, TokensModule, CommunitiesModule, RegistrationModule],
+  imports: [AddressesModule, BuildingRecordsModule, TokensModule, CommunitiesModule, RegistrationModule],
   controllers: [LegacyController, LegacyPagesController, LegacyAdminController],
   providers: [LegacyCompatService, LegacyImportService, LegacyExportService, AdminGuard, { provide: RouteErrorShape, useClass: LegacyRouteErrorShape }],
   exports: [LegacyImportService, LegacyExportService, RouteErrorShape],

@@ -23,8 +23,8 @@ export class RegistrationController {
   @ApiCreatedResponse({ type: RegistrationResultDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
   @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address' })
-  registerAnonymous(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
-    return this.registration.register(dto, 'anonymous');
+  async registerAnonymous(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
+    return (await this.registration.register(dto, 'anonymous')).result;
   }
 
   @Post('buildings')
@@ -38,7 +38,7 @@ export class RegistrationController {
   @ApiCreatedResponse({ type: RegistrationResultDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
   @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address' })
-  registerFull(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
-    return this.registration.register(dto, 'registered');
+  async registerFull(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
+    return (await this.registration.register(dto, 'registered')).result;
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AddressesModule } from '../addresses/addresses.module';
 import { BuildingRecordsModule } from '../building-records/building-records.module';
 import { CommunitiesModule } from '../communities/communities.module';
 import { MailModule } from '../mail/mail.module';
@@ -13,7 +14,7 @@ import { UnsubscribeController } from './unsubscribe.controller';
 
 /** The owner's journey: register, confirm, unsubscribe. */
 @Module({
-  imports: [BuildingRecordsModule, TokensModule, MailModule, CommunitiesModule],
+  imports: [AddressesModule, BuildingRecordsModule, TokensModule, MailModule, CommunitiesModule],
   controllers: [RegistrationController, ConfirmationController, UnsubscribeController, LinkPagesController],
   providers: [RegistrationService, ConfirmationService, ErasureService],
   exports: [RegistrationService, ErasureService],

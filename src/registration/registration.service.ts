@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
+import { ProfileSigner } from '../addresses/profile-signer.service';
 import { BuildingEvents } from '../building-records/building-record.events';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { RecordInput } from '../building-records/record.repository';
@@ -13,9 +14,11 @@ import { OutboxWorker } from '../mail/outbox.worker';
 import { TokensService } from '../tokens/tokens.service';
 import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
-import { recordFieldsOf } from './record-fields';
 import { confirmUrl, unsubscribeUrl } from '../tokens/token-links';
 import { RecordType } from '../building-records/building-record';
+
+/** What a registration stored (the record as the address check signed it) and what the client is told. */
+export type RegisteredBuilding = { result: RegistrationResultDto; record: RecordInput };
 
 @Injectable()
 export class RegistrationService {
@@ -25,6 +28,7 @@ export class RegistrationService {
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
     private readonly records: BuildingRecordsService,
+    private readonly signer: ProfileSigner,
     private readonly tokens: TokensService,
     private readonly mail: MailService,
     private readonly outbox: OutboxWorker,
@@ -38,12 +42,36 @@ export class RegistrationService {
    * owner's choice (leaving the other), fresh verification and unsubscribe tokens replacing the
    * unused verification links, and the confirmation e-mail in the outbox. Nothing remains if any step fails.
    */
-  async register(dto: RegisterDto, type: RecordType): Promise<RegistrationResultDto> {
-    const fields = recordFieldsOf(dto);
+  async register(dto: RegisterDto, type: RecordType): Promise<RegisteredBuilding> {
+    const fields = this.recordFieldsOf(dto);
     await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
     this.outbox.kick();
     this.events.emit(BuildingEvents.registered, { buildingId: fields.buildingId });
-    return { building_id: fields.buildingId, type, verified: false, verification_email_sent: true };
+    return { result: { building_id: fields.buildingId, type, verified: false, verification_email_sent: true }, record: fields };
+  }
+
+  /**
+   * The columns to store: the building's identity and position exactly as the address check signed
+   * them, the owner's figures within their bounds. A hand-made or altered profile is refused (400
+   * naming the field); an expired one asks the person to check the address again.
+   */
+  private recordFieldsOf(dto: RegisterDto): RecordInput {
+    const verification = this.signer.verify({ ...dto.profile });
+    if (!verification.ok) throw new BadRequestException(verification.message);
+    const { accepted, signed } = verification;
+    return {
+      buildingId: accepted.building_id,
+      email: dto.email,
+      phone: dto.phone ?? null,
+      address: accepted.address,
+      plz: accepted.plz,
+      lat: accepted.lat,
+      lon: accepted.lon,
+      buildingType: accepted.building_type,
+      annualConsumptionKwh: accepted.annual_consumption_kwh,
+      potentialPvKwp: accepted.potential_pv_kwp,
+      profile: { ...accepted, source: signed.source },
+    };
   }
 
   private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<void> {

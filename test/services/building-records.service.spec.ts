@@ -42,15 +42,17 @@ describe(BuildingRecordsService.name, () => {
     await context.close();
   });
 
-  it('should keep a building in exactly one table when it moves between them', async () => {
+  it('should keep a building in exactly one table when it moves between them, and give the engine only confirmed ones', async () => {
     const record = input();
     await sut.save(manager, 'anonymous', record);
     expect(await sut.find(manager, record.buildingId)).toMatchObject({ type: 'anonymous', record: { ...record, verified: false } });
 
-    await sut.save(manager, 'registered', { ...record, phone: null });
+    expect((await sut.readConfirmedForCommunities(manager)).filter((row) => row.building_id === record.buildingId)).toEqual([]);
+
+    await sut.save(manager, 'registered', { ...record, phone: null, verified: true, verifiedAt: new Date() });
     expect(await sut.find(manager, record.buildingId)).toMatchObject({ type: 'registered', record: { phone: null } });
     expect(await sut.findByEmail(manager, record.email)).toHaveLength(1);
-    expect((await sut.readAllForCommunities(manager)).filter((row) => row.building_id === record.buildingId)).toEqual([
+    expect((await sut.readConfirmedForCommunities(manager)).filter((row) => row.building_id === record.buildingId)).toEqual([
       expect.objectContaining({ type: 'registered', lat: record.lat, annual_consumption_kwh: record.annualConsumptionKwh }),
     ]);
   });

@@ -4,6 +4,7 @@ import { BuildingRecordsService } from '../../src/building-records/building-reco
 import { CommunitiesModule } from '../../src/communities/communities.module';
 import { LatLon, offsetMeters } from '../../src/geo/geo';
 import { ContactNotifier, NotifiableCommunity } from '../../src/communities/notifications/contact-notifier.service';
+import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { CommunityStore } from '../../src/communities/store/community.store';
 import { uniqueBuildingId } from '../helpers/factories';
 import { QueuedMail, readOutbox } from '../helpers/outbox';
@@ -30,6 +31,8 @@ describe(ContactNotifier.name, () => {
     records = context.app.get(BuildingRecordsService);
     store = context.app.get(CommunityStore);
     manager = context.dataSource.manager;
+    // The run that start-up schedules for a fresh database, out of the way of the tests.
+    await context.app.get(RecomputationService).settled();
   });
 
   afterAll(async () => {

@@ -37,7 +37,7 @@ describe(RecomputationService.name, () => {
     await context.close();
   });
 
-  async function add(at: LatLon, type: RecordType = 'registered', verified = false): Promise<string> {
+  async function add(at: LatLon, type: RecordType = 'registered', verified = true): Promise<string> {
     const buildingId = uniqueBuildingId('rc');
     await records.save(manager, type, {
       buildingId,
@@ -105,8 +105,8 @@ describe(RecomputationService.name, () => {
 
   it('should queue nothing and stay stale when told not to notify, and send the overviews on the next run', async () => {
     const place = newPlace();
-    const a = await add(place, 'registered', true);
-    const b = await add(offsetMeters(place, 30, 0), 'registered', true);
+    const a = await add(place);
+    const b = await add(offsetMeters(place, 30, 0));
     const overviewsFor = async (ids: string[]) =>
       (await readOutbox(context.dataSource)).filter((mail) => mail.kind === 'contact-overview' && ids.includes(mail.buildingId ?? ''));
 

@@ -1,57 +1,72 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
+import { AddressSearchService } from '../../addresses/address-search.service';
+import { ProfileSigner } from '../../addresses/profile-signer.service';
 import { BuildingRecordsService } from '../../building-records/building-records.service';
 import { Env } from '../../config/env.validation';
-import { communityEnergy } from '../engine/autarky';
-import { haversineMeters } from '../../geo/geo';
+import { haversineMeters, LatLon } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
-import { AddressEstimator } from './address-estimator';
-import { PotentialRequestDto, PotentialResultDto, ProfileSummaryDto } from './dto/potential.dto';
+import { communityEnergy, EnergyMember } from '../engine/autarky';
+import { PotentialRequestDto, PotentialResultDto, ProvisionalGroupDto } from './dto/potential.dto';
+import { publicFigures } from './public-figures';
 import { publicPositionFor } from './public-position';
 
-/** "Can I find partners here?": the building plus every other record within the community radius. */
+type PublicNeighbour = LatLon & EnergyMember;
+
+/** The building a provisional group forms around: the address checked, or the one just registered. */
+export type GroupCentre = LatLon & EnergyMember & { building_id: string };
+
+/**
+ * "Can I find partners here?" for an address the server looks up. It answers only from what the
+ * public map shows: confirmed registrations at their public (blurred) positions, never exact
+ * distances to a registered building, and the group's figures coarsely (see publicFigures). A
+ * registration shown within the community radius plus the blur radius of the building could be a
+ * neighbour; the building itself never counts, so the answer is the same whether or not it is registered.
+ */
 @Injectable()
 export class PotentialService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
     private readonly records: BuildingRecordsService,
-    private readonly estimator: AddressEstimator,
+    private readonly addresses: AddressSearchService,
+    private readonly signer: ProfileSigner,
   ) {}
 
   async check(request: PotentialRequestDto): Promise<PotentialResultDto> {
-    const summary = await this.summarise(request);
-    const radiusM = this.config.get('CLUSTER_RADIUS_M', { infer: true });
-    const box = boxAround(summary, radiusM);
-    const manager = this.dataSource.manager;
-    const nearby = (await this.records.findInBox(manager, box)).map(({ record }) => record);
-    const neighbours = nearby.filter((record) => record.buildingId !== summary.building_id && haversineMeters(record, summary) <= radiusM);
+    const building = await this.addresses.building(request);
+    const group = await this.provisionalGroup(building);
+    return { potential: group !== null, profile_summary: this.signer.summary(building), cluster_info: group };
+  }
+
+  /** The building and the confirmed registrations shown around it, or null when too few are. */
+  async provisionalGroup(centre: GroupCentre): Promise<ProvisionalGroupDto | null> {
+    const neighbours = await this.publicNeighbours(centre);
     const minSize = this.config.get('MIN_COMMUNITY_SIZE', { infer: true });
-    if (neighbours.length + 1 < minSize) return { potential: false, profile_summary: summary, cluster_info: null };
-    const position = publicPositionFor(this.config);
-    const energy = communityEnergy([
-      summary,
-      ...neighbours.map((n) => ({ annual_consumption_kwh: n.annualConsumptionKwh, potential_pv_kwp: n.potentialPvKwp })),
-    ]);
+    if (neighbours.length + 1 < minSize) return null;
+    const energy = communityEnergy([centre, ...neighbours]);
     return {
-      potential: true,
-      profile_summary: summary,
-      cluster_info: {
-        num_members: neighbours.length + 1,
-        autarky_percent: energy.autarky_percent,
-        members: [
-          position({ building_id: summary.building_id ?? 'provisional', lat: summary.lat, lon: summary.lon }),
-          ...neighbours.map((n) => position({ building_id: n.buildingId, lat: n.lat, lon: n.lon })),
-        ],
-      },
+      num_members: neighbours.length + 1,
+      // The centre's figures are the caller's own (or the directory's estimate): only the others need hiding.
+      autarky_percent: publicFigures(neighbours.length, energy).autarky_percent,
+      members: [{ lat: centre.lat, lon: centre.lon }, ...neighbours.map(({ lat, lon }) => ({ lat, lon }))],
     };
   }
 
-  private async summarise(request: PotentialRequestDto): Promise<ProfileSummaryDto> {
-    if (request.profile) {
-      return { building_id: null, address: null, plz: null, building_type: null, ...request.profile };
-    }
-    return this.estimator.estimate(request.address ?? '');
+  /** Confirmed registrations whose public position lies within the radius plus the blur of the building. */
+  private async publicNeighbours(building: GroupCentre): Promise<PublicNeighbour[]> {
+    const reach = this.config.get('CLUSTER_RADIUS_M', { infer: true }) + this.config.get('ANONYMITY_RADIUS_M', { infer: true });
+    const publicPosition = publicPositionFor(this.config);
+    const nearby = await this.records.findInBox(this.dataSource.manager, boxAround(building, reach + this.config.get('ANONYMITY_RADIUS_M', { infer: true })));
+    return nearby
+      .filter(({ record }) => record.verified && record.buildingId !== building.building_id)
+      .map(({ record }) => ({
+        ...publicPosition({ building_id: record.buildingId, lat: record.lat, lon: record.lon }),
+        annual_consumption_kwh: record.annualConsumptionKwh,
+        potential_pv_kwp: record.potentialPvKwp,
+      }))
+      .filter((neighbour) => haversineMeters(neighbour, building) <= reach)
+      .sort((a, b) => a.lat - b.lat || a.lon - b.lon);
   }
 }

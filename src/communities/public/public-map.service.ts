@@ -4,9 +4,14 @@ import { DataSource } from 'typeorm';
 import { Env } from '../../config/env.validation';
 import { CommunitySource } from '../recomputation/community-source';
 import { CommunityStore } from '../store/community.store';
-import { CommunitiesDto, MapBuildingsDto } from './dto/public.dto';
+import { CommunitiesDto, CommunityDto, MapBuildingsDto } from './dto/public.dto';
 import { prepare, PreparedResponse } from './prepared-response';
+import { publicFigures } from './public-figures';
 import { publicPositionFor } from './public-position';
+
+function byPublishedRank(a: CommunityDto, b: CommunityDto): number {
+  return (b.autarky_percent ?? -1) - (a.autarky_percent ?? -1) || b.num_members - a.num_members || (a.community_id < b.community_id ? -1 : 1);
+}
 
 /**
  * The public map data. Reading, jittering and serialising 100 000 records costs a few hundred
@@ -62,16 +67,18 @@ export class PublicMapService {
 
   async communities(): Promise<CommunitiesDto> {
     const ranked = await this.store.findRanked(this.dataSource.manager);
-    return {
-      clusters: ranked.map((community) => ({
-        community_id: community.id,
-        num_members: community.numMembers,
+    const published = ranked.map((community) => ({
+      community_id: community.id,
+      num_members: community.numMembers,
+      ...publicFigures(community.numMembers, {
         autarky_percent: community.autarkyPercent,
         total_consumption_mwh: community.totalConsumptionMwh,
         total_production_mwh: community.totalProductionMwh,
-        members: community.memberPositions,
-        polygon: community.polygon,
-      })),
-    };
+      }),
+      members: community.memberPositions,
+      polygon: community.polygon,
+    }));
+    // Ordered by what is published: the exact ranking would tell which of two equal-looking groups is ahead.
+    return { clusters: published.sort(byPublishedRank) };
   }
 }

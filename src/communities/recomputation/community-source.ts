@@ -12,8 +12,8 @@ export class CommunitySource {
     return this.records.fingerprint(manager);
   }
 
-  /** Every record; call it in a REPEATABLE READ transaction so that both tables are read from one snapshot. */
+  /** Every confirmed record; call it in a REPEATABLE READ transaction so that both tables are read from one snapshot. */
   readAll(manager: EntityManager): Promise<SourceRecord[]> {
-    return this.records.readAllForCommunities(manager);
+    return this.records.readConfirmedForCommunities(manager);
   }
 }

@@ -1,5 +1,6 @@
 import { IsString, Matches } from 'class-validator';
-import { ADDRESS_PATTERN, ProfileSummaryDto } from '../../communities/public/dto/potential.dto';
+import { ProfileSummaryDto } from '../../addresses/dto/profile-summary.dto';
+import { ADDRESS_PATTERN } from '../../communities/public/dto/potential.dto';
 import { ApiPolygonProperty } from '../../communities/public/dto/public.dto';
 
 /** What the previous version's page sends to check an address. */
@@ -8,6 +9,22 @@ export class LegacyCheckRequestDto {
   @IsString({ message: 'address must be a string' })
   @Matches(ADDRESS_PATTERN, { message: 'address must be 5–200 characters: letters, digits, spaces and , . -' })
   address!: string;
+}
+
+/** One address suggestion in the previous version's shape (positions of addresses are public facts). */
+export class LegacySuggestionDto {
+  /** @example "Badstrasse 12, 5400 Baden" */
+  label!: string;
+  /** @example 47.4731 */
+  lat!: number;
+  /** @example 8.3066 */
+  lon!: number;
+  /** @example 5400 */
+  plz!: number;
+}
+
+export class LegacySuggestionsDto {
+  suggestions!: LegacySuggestionDto[];
 }
 
 /** A member position: the caller's own building with its own data, everybody else jittered with an opaque id. */
@@ -26,8 +43,8 @@ export class LegacyClusterInfoDto {
   /** @example 3 */
   num_members!: number;
   members!: LegacyMemberDto[];
-  /** @example 41.7 */
-  autarky_percent!: number;
+  /** In 5 % steps; null while the group is too small to hide one member's figures. @example 40 */
+  autarky_percent!: number | null;
 }
 
 export class LegacyCheckResultDto {
@@ -70,8 +87,8 @@ export class LegacyClusterDto {
   members!: LegacyMemberDto[];
   @ApiPolygonProperty()
   polygon!: [number, number][];
-  /** @example 38.2 */
-  autarky_percent!: number;
+  /** In 5 % steps; null while the community is too small to hide one member's figures. @example 40 */
+  autarky_percent!: number | null;
   /** @example 4 */
   num_members!: number;
 }

@@ -1,29 +1,12 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { normaliseEmail, normalisePhone } from './normalise';
-import { collectProfileExtras, ProfileDto } from './profile.dto';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateNested } from 'class-validator';
+import { RegistrantDto } from './registrant.dto';
+import { SignedProfileDto } from './signed-profile.dto';
 
-export class RegisterDto {
-  /** Where the confirmation link is sent. Never shown publicly. @example "anna.muster@example.ch" */
-  @Transform(({ value }) => normaliseEmail(value))
-  @IsString({ message: 'email must be an e-mail address' })
-  @MaxLength(320, { message: 'email must be at most 320 characters' })
-  @IsEmail({}, { message: 'email must be a valid e-mail address' })
-  email!: string;
-
-  /** Optional Swiss phone number, shared only with confirmed neighbours. @example "+41 79 123 45 67" */
-  @Transform(({ value }) => normalisePhone(value))
-  @IsOptional()
-  @IsString({ message: 'phone must be a Swiss phone number' })
-  @Matches(/^\+41\d{9}$/, { message: 'phone must be a Swiss number: +41…, 0041… or 0… followed by 9 digits' })
-  phone?: string | null;
-
-  /** The building profile as returned by the address check. */
-  @Transform(({ value }) => {
-    const collected = collectProfileExtras(value);
-    return collected && typeof collected === 'object' ? plainToInstance(ProfileDto, collected) : collected;
-  })
-  @IsObject({ message: 'profile must be an object' })
+export class RegisterDto extends RegistrantDto {
+  /** The `profile_summary` of the address check, as it came (the owner may correct consumption and PV). */
+  @IsObject({ message: 'profile must be an object: the profile_summary of the address check' })
   @ValidateNested()
-  profile!: ProfileDto;
+  @Type(() => SignedProfileDto)
+  profile!: SignedProfileDto;
 }

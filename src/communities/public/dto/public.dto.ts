@@ -35,18 +35,21 @@ export class CommunityDto {
   community_id!: string;
   /** @example 4 */
   num_members!: number;
-  /** Share of the community's demand its own solar production covers. @example 38.2 */
-  autarky_percent!: number;
-  /** @example 48.1 */
-  total_consumption_mwh!: number;
-  /** @example 35.7 */
-  total_production_mwh!: number;
+  /**
+   * Share of the community's demand its own solar production covers, in 5 % steps; null (like the
+   * totals) while the community has fewer than 3 members, who could otherwise learn each other's figures. @example 40
+   */
+  autarky_percent!: number | null;
+  /** In 10 MWh steps, or null (see autarky_percent). @example 50 */
+  total_consumption_mwh!: number | null;
+  /** In 10 MWh steps, or null (see autarky_percent). @example 40 */
+  total_production_mwh!: number | null;
   members!: PublicPositionDto[];
   @ApiPolygonProperty()
   polygon!: [number, number][];
 }
 
 export class CommunitiesDto {
-  /** Ranked by autarky, highest first. */
+  /** Ranked by the published autarky, highest first, then by size. */
   clusters!: CommunityDto[];
 }

@@ -1,6 +1,8 @@
-import { Transform } from 'class-transformer';
+import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
+  ValidateNested,
   IsOptional,
   IsString,
   Matches,
@@ -12,7 +14,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { IsBuildingId, IsConsumptionKwh, IsPvKwp, IsRecordLatitude, IsRecordLongitude } from '../../building-records/record-rules';
-import { stripMarkup } from './normalise';
+import { stripMarkup } from '../../registration/dto/normalise';
+import { RegistrantDto } from '../../registration/dto/registrant.dto';
 
 const EXTRA_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const MAX_EXTRA_KEYS = 30;
@@ -45,8 +48,11 @@ function IsFlatExtras(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** What the address check estimates for a building, sent back by the client to register it. */
-export class ProfileDto {
+/**
+ * A building profile as the previous version stored it: position and figures from its own address
+ * check (operators' data, imported as it is), unknown fields kept as a small flat map.
+ */
+export class LegacyProfileDto {
   /** Letters, digits, `_` and `-`, 1–100 characters. @example "b08f389fab" */
   @IsBuildingId('building_id must be 1–100 characters of A–Z, a–z, 0–9, _ or -')
   building_id!: string;
@@ -112,4 +118,15 @@ export function collectProfileExtras(value: unknown): unknown {
     else extras[key] = field;
   }
   return Object.keys(extras).length > 0 ? { ...known, extras } : known;
+}
+
+/** A record of the previous version's database.json, validated with the contact rules of a registration. */
+export class LegacyRegistrationDto extends RegistrantDto {
+  @Transform(({ value }) => {
+    const collected = collectProfileExtras(value);
+    return collected && typeof collected === 'object' ? plainToInstance(LegacyProfileDto, collected) : collected;
+  })
+  @IsObject({ message: 'profile must be an object' })
+  @ValidateNested()
+  profile!: LegacyProfileDto;
 }

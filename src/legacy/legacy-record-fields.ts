@@ -1,9 +1,9 @@
 import { BuildingProfile } from '../building-records/building-record';
 import { RecordInput } from '../building-records/record.repository';
-import { RegisterDto } from './dto/register.dto';
+import { LegacyRegistrationDto } from './dto/legacy-profile.dto';
 
-/** The stored columns of a validated registration; the profile is kept as plain JSON, extras included. */
-export function recordFieldsOf(dto: RegisterDto): RecordInput {
+/** The stored columns of a validated record of the previous version; the profile is kept as plain JSON, extras included. */
+export function recordFieldsOf(dto: LegacyRegistrationDto): RecordInput {
   const { extras, ...profile } = dto.profile;
   return {
     buildingId: profile.building_id,

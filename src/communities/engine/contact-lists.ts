@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { compareIds } from './community-id';
+
+/**
+ * A contact overview lists at most this many confirmed members: the recipient and its nearest
+ * along the Z-order curve. Where buildings stand close together a community can chain through a
+ * whole town, and thousands of strangers' addresses help no one.
+ */
+export const CONTACT_LIST_SIZE = 50;
+
+/** A confirmed full registration as the contact lists see it. */
+export type ContactMember = {
+  building_id: string;
+  /** Position along the Z-order curve (see zOrderKey): close on the curve, close on the map. */
+  z_key: number;
+  /** When its current holder confirmed: a new holder of the same building is a new contact. */
+  confirmed_at: number;
+};
+
+/** The order contact lists are cut from: along the curve, ties by building id. */
+export function contactOrder<M extends ContactMember>(members: readonly M[]): M[] {
+  return [...members].sort((a, b) => a.z_key - b.z_key || compareIds(a.building_id, b.building_id));
+}
+
+/** Where the list of the member at `index` starts in an ordered community of `count` members. */
+export function listStart(index: number, count: number, size = CONTACT_LIST_SIZE): number {
+  if (count <= size) return 0;
+  return Math.min(Math.max(0, index - Math.floor(size / 2)), count - size);
+}
+
+/** The contact list of the member at `index`: the whole community when it is small enough. */
+export function contactList<M extends ContactMember>(ordered: readonly M[], index: number, size = CONTACT_LIST_SIZE): M[] {
+  const start = listStart(index, ordered.length, size);
+  return ordered.slice(start, start + size);
+}
+
+/** Names the registrations (and their holders) a list shows, whatever their order. */
+export function contactListDigest(list: readonly ContactMember[]): string {
+  const entries = list.map((member) => `${member.building_id}@${member.confirmed_at}`).sort();
+  return createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 32);
+}
+
+/**
+ * The positions in an ordered community of `count` members whose list may have changed when
+ * members were added or removed at `changedAt` (positions in the new order; a removed member at the
+ * position it left). A list is a window of `size` around its member, clamped at both ends: a change
+ * reaches only lists within `size` of it (a clamped end window changes only when the change falls
+ * inside it), and all lists when the community is, or was, no larger than one list. The margin
+ * costs a few extra comparisons, never a missed list.
+ */
+export function positionsToCheck(count: number, previousCount: number, changedAt: readonly number[], size = CONTACT_LIST_SIZE): number[] {
+  const all = (): number[] => Array.from({ length: count }, (_, index) => index);
+  if (count <= size + 1 || previousCount <= size + 1) return all();
+  const reach = size + 2;
+  const picked = new Set<number>();
+  const take = (from: number, to: number): void => {
+    for (let index = Math.max(0, from); index < Math.min(count, to); index++) picked.add(index);
+  };
+  for (const position of changedAt) take(position - reach, position + reach + 1);
+  return [...picked].sort((a, b) => a - b);
+}
