@@ -1,14 +1,13 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsEmail, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsEmailAddress } from '../../building-records/record-rules';
 import { normaliseEmail, normalisePhone } from './normalise';
 import { collectProfileExtras, ProfileDto } from './profile.dto';
 
 export class RegisterDto {
   /** Where the confirmation link is sent. Never shown publicly. @example "anna.muster@example.ch" */
   @Transform(({ value }) => normaliseEmail(value))
-  @IsString({ message: 'email must be an e-mail address' })
-  @MaxLength(320, { message: 'email must be at most 320 characters' })
-  @IsEmail({}, { message: 'email must be a valid e-mail address' })
+  @IsEmailAddress()
   email!: string;
 
   /** Optional Swiss phone number, shared only with confirmed neighbours. @example "+41 79 123 45 67" */
