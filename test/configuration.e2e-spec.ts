@@ -25,6 +25,11 @@ const BAD_SETTINGS: BadSetting[] = [
     env: { DATABASE_POOL_SIZE: '0' },
     expected: 'DATABASE_POOL_SIZE must be an integer between 1 and 100',
   },
+  {
+    name: 'CLUSTER_RECOMPUTE_MAX_WAIT_MS=soon',
+    env: { CLUSTER_RECOMPUTE_MAX_WAIT_MS: 'soon' },
+    expected: 'CLUSTER_RECOMPUTE_MAX_WAIT_MS must be an integer between 0 and 600000',
+  },
   { name: 'MIGRATIONS_RUN=maybe', env: { MIGRATIONS_RUN: 'maybe' }, expected: 'MIGRATIONS_RUN must be true or false' },
   {
     name: 'LOG_LEVEL=loud',

@@ -189,6 +189,12 @@ export class Env {
   CLUSTER_RECOMPUTE_DEBOUNCE_MS = 2000;
 
   @Transform(toNumber)
+  @IsInt({ message: 'CLUSTER_RECOMPUTE_MAX_WAIT_MS must be an integer between 0 and 600000' })
+  @Min(0, { message: 'CLUSTER_RECOMPUTE_MAX_WAIT_MS must be an integer between 0 and 600000' })
+  @Max(600000, { message: 'CLUSTER_RECOMPUTE_MAX_WAIT_MS must be an integer between 0 and 600000' })
+  CLUSTER_RECOMPUTE_MAX_WAIT_MS = 30000;
+
+  @Transform(toNumber)
   @IsNumber({}, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
   @Min(10, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
   @Max(2000, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })

@@ -80,7 +80,7 @@ export async function openDatabase(env: Env): Promise<DatabaseTarget> {
     ssl: false,
     poolSize: EMBEDDED_POOL_SIZE,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
-    description: `embedded PostgreSQL (PGlite) in ${embedded.dataDir}`,
+    description: `embedded PostgreSQL (PGlite) in ${embedded.dataDir}, on a private Unix socket`,
     dataDir: embedded.dataDir,
     close: () => embedded.stop(),
   };

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export class DataDirLockedError extends Error {
@@ -48,15 +49,39 @@ function acquireDataDirLock(dataDir: string): () => void {
   throw new Error(`Could not lock the data directory ${dataDir}`);
 }
 
+/** The file name `pg` connects to inside a socket directory (for the default port 5432). */
+const SOCKET_FILE = '.s.PGSQL.5432';
 /**
- * PostgreSQL in-process (PGlite), persisted in DATA_DIR and served on a loopback port so that the
- * app, the tests and the migration CLI all use the same `pg` driver and migrations as in production.
+ * A socket path must fit sun_path (108 bytes on Linux, 104 on macOS, with the final NUL); the
+ * directory and file below the base take 28 of them.
+ */
+const MAX_SOCKET_BASE_BYTES = 75;
+
+/**
+ * A directory only this user can enter (mkdtemp creates it with mode 0700), for the socket. Not in
+ * DATA_DIR, whose path may be too long for a socket; /tmp when even the temp directory's is.
+ */
+function createSocketDirectory(): string {
+  const base = Buffer.byteLength(tmpdir()) <= MAX_SOCKET_BASE_BYTES ? tmpdir() : '/tmp';
+  return mkdtempSync(join(base, 'leg-pg-'));
+}
+
+/** A `pg` connection string for the socket in `directory` (pg reads a socket directory from `host`). */
+function socketUrl(directory: string): string {
+  return `postgresql://postgres@/postgres?host=${encodeURIComponent(directory)}`;
+}
+
+/**
+ * PostgreSQL in-process (PGlite), persisted in DATA_DIR and served so that the app, the tests and the
+ * migration CLI all use the same `pg` driver and migrations as in production. It has no password, so
+ * it listens on a Unix socket in a directory private to this user, never on a TCP port that any
+ * local process could reach.
  */
 export class EmbeddedPostgres {
   private constructor(
     private readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
-    private readonly releaseLock: () => void,
+    private readonly release: () => void,
     readonly url: string,
     readonly dataDir: string,
   ) {}
@@ -65,14 +90,18 @@ export class EmbeddedPostgres {
     const root = resolve(dataDir);
     mkdirSync(root, { recursive: true });
     const releaseLock = acquireDataDirLock(root);
+    const socketDir = createSocketDirectory();
+    const release = (): void => {
+      rmSync(socketDir, { recursive: true, force: true });
+      releaseLock();
+    };
     try {
       const db = await PGlite.create(join(root, 'pgdata'));
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
+      const server = new PGLiteSocketServer({ db, path: join(socketDir, SOCKET_FILE), maxConnections: options.maxConnections });
       await server.start();
-      const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
-      return new EmbeddedPostgres(db, server, releaseLock, url, root);
+      return new EmbeddedPostgres(db, server, release, socketUrl(socketDir), root);
     } catch (error) {
-      releaseLock();
+      release();
       throw error;
     }
   }
@@ -82,7 +111,7 @@ export class EmbeddedPostgres {
       await this.server.stop();
       await this.db.close();
     } finally {
-      this.releaseLock();
+      this.release();
     }
   }
 }

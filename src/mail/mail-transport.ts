@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -23,6 +23,8 @@ export abstract class MailTransport {
   abstract readonly description: string;
   /** Resolves once the mail is accepted (by the SMTP server or the file system); rejects otherwise. */
   abstract send(mail: OutgoingMail): Promise<void>;
+  /** Erasure: deletes what this transport kept of the mails with these Message-IDs. */
+  abstract discard(messageIds: string[]): Promise<void>;
   abstract close(): void;
 }
 
@@ -56,6 +58,11 @@ export class SmtpMailTransport extends MailTransport implements OnApplicationShu
     await this.transporter.sendMail(toNodemailer(mail));
   }
 
+  /** A mail accepted by the SMTP server has left this system: nothing of it is kept here. */
+  discard(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): void {
     this.transporter.close();
   }
@@ -63,6 +70,11 @@ export class SmtpMailTransport extends MailTransport implements OnApplicationShu
   onApplicationShutdown(): void {
     this.close();
   }
+}
+
+/** The file of a development mail: named after the unique part of its Message-ID. */
+function developmentFileName(messageId: string): string {
+  return `${messageId.replace(/[<>]/g, '').split('@')[0].replace(/[^A-Za-z0-9_-]/g, '')}.eml`;
 }
 
 /** Without SMTP_URL: each mail becomes an .eml file in DATA_DIR/mail, to open in any mail program. */
@@ -79,9 +91,13 @@ export class DevelopmentMailTransport extends MailTransport {
   async send(mail: OutgoingMail): Promise<void> {
     const info = (await this.composer.sendMail(toNodemailer(mail))) as { message: Buffer };
     await mkdir(this.directory, { recursive: true });
-    const file = join(this.directory, `${mail.messageId.replace(/[<>]/g, '').split('@')[0].replace(/[^A-Za-z0-9_-]/g, '')}.eml`);
+    const file = join(this.directory, developmentFileName(mail.messageId));
     await writeFile(file, info.message, { mode: 0o600 });
     this.logger.log(`Development mail written to ${file}`);
+  }
+
+  async discard(messageIds: string[]): Promise<void> {
+    for (const messageId of messageIds) await rm(join(this.directory, developmentFileName(messageId)), { force: true });
   }
 
   close(): void {

@@ -1,7 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { DataSource, EntityManager } from 'typeorm';
+import { redactPersonalData } from '../common/personal-data';
+import { Env } from '../config/env.validation';
+import { MailTransport } from './mail-transport';
 import { OutboxCipher } from './outbox-crypto';
 import { OutboxMessage } from './outbox-message.entity';
+import { messageIdDomain, messageIdFor } from './outbox.worker';
 
 export type OutboxEntry = {
   /** Same key → same mail: a second enqueue with it is ignored. May contain building ids (stored only as an HMAC). */
@@ -23,10 +28,17 @@ export type OutboxCounts = { pending: number; failed: number; sent: number };
 /** The transactional outbox: mails are written with the change that causes them and sent by OutboxWorker. */
 @Injectable()
 export class MailService {
+  private readonly logger = new Logger(MailService.name);
+  private readonly domain: string;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly cipher: OutboxCipher,
-  ) {}
+    private readonly transport: MailTransport,
+    config: ConfigService<Env, true>,
+  ) {
+    this.domain = messageIdDomain(config.get('MAIL_FROM', { infer: true }));
+  }
 
   /**
    * Queues a mail inside the caller's transaction (it is sent only if that transaction commits).
@@ -54,8 +66,14 @@ export class MailService {
   /**
    * Erasure: drops every unsent mail addressed to or mentioning the building, and removes the
    * building id from sent ones (which no longer hold a payload). Afterwards no row refers to it.
+   * Returns the Message-IDs of all those mails, computed before the rows forget the building: once
+   * the caller's transaction has committed, discardCopies() deletes what the transport kept of them.
    */
-  async removeForBuilding(manager: EntityManager, buildingId: string): Promise<void> {
+  async removeForBuilding(manager: EntityManager, buildingId: string): Promise<string[]> {
+    const mails = await manager.query<{ idempotency_key: string }[]>(
+      `SELECT idempotency_key FROM mail_outbox WHERE building_id = $1 OR mentions @> ARRAY[$1]::text[]`,
+      [buildingId],
+    );
     await manager.query(
       `DELETE FROM mail_outbox
        WHERE status IN ('pending', 'failed') AND (building_id = $1 OR mentions @> ARRAY[$1]::text[])`,
@@ -69,6 +87,19 @@ export class MailService {
        WHERE status = 'sent' AND (building_id = $1 OR mentions @> ARRAY[$1]::text[])`,
       [buildingId],
     );
+    return mails.map((mail) => messageIdFor(mail.idempotency_key, this.domain));
+  }
+
+  /**
+   * Deletes the transport's copies of erased mails (the development .eml files). A failure is logged,
+   * not thrown: the erasure has committed, and an error answer would tell the person it had not.
+   */
+  async discardCopies(messageIds: string[]): Promise<void> {
+    try {
+      await this.transport.discard(messageIds);
+    } catch (error) {
+      this.logger.error(`Could not delete the copies of ${messageIds.length} erased mails: ${redactPersonalData((error as Error).message)}`);
+    }
   }
 
   /** Number of mails per status, for the admin API. */

@@ -34,34 +34,36 @@ export class ErasureService {
 
   async unsubscribe(token: unknown): Promise<void> {
     assertWellFormedToken(token);
-    const buildingId = await this.dataSource.transaction(async (manager) => {
+    const { buildingId, erasure } = await this.dataSource.transaction(async (manager) => {
       const stored = await this.tokens.findByToken(manager, token, 'unsubscribe');
       if (!stored) throw new NotFoundException(UNKNOWN_LINK);
-      await this.eraseWithin(manager, stored.buildingId);
-      return stored.buildingId;
+      return { buildingId: stored.buildingId, erasure: await this.eraseWithin(manager, stored.buildingId) };
     });
+    await this.mail.discardCopies(erasure.mailCopies);
     this.events.emit(BuildingEvents.deleted, { buildingId });
   }
 
   /** Deletes a building by id (admin); false when there was no such building. */
   async erase(buildingId: string): Promise<boolean> {
-    const erased = await this.dataSource.transaction((manager) => this.eraseWithin(manager, buildingId));
-    if (erased) this.events.emit(BuildingEvents.deleted, { buildingId });
-    return erased;
+    const erasure = await this.dataSource.transaction((manager) => this.eraseWithin(manager, buildingId));
+    await this.mail.discardCopies(erasure.mailCopies);
+    if (erasure.removed) this.events.emit(BuildingEvents.deleted, { buildingId });
+    return erasure.removed;
   }
 
   /**
    * Removes the record (whichever table), its tokens, mails queued to it or mentioning it, its
-   * community memberships and its place in any contact state, in the caller's transaction.
+   * community memberships and its place in any contact state, in the caller's transaction. Returns
+   * the Message-IDs of those mails, whose delivered copies go once the transaction has committed.
    */
-  private async eraseWithin(manager: EntityManager, buildingId: string): Promise<boolean> {
+  private async eraseWithin(manager: EntityManager, buildingId: string): Promise<{ removed: boolean; mailCopies: string[] }> {
     await lockErasureGateExclusively(manager);
     await lockBuilding(manager, buildingId);
     const removed = await this.records.remove(manager, buildingId);
     await this.tokens.removeForBuilding(manager, buildingId);
-    await this.mail.removeForBuilding(manager, buildingId);
+    const mailCopies = await this.mail.removeForBuilding(manager, buildingId);
     await this.communities.forgetBuilding(manager, buildingId);
-    return removed;
+    return { removed, mailCopies };
   }
 
   /**

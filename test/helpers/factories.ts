@@ -75,6 +75,7 @@ export type RegistrationOverrides = {
   phone?: string | null;
   lat?: number;
   lon?: number;
+  address?: string;
   annualConsumptionKwh?: number;
   potentialPvKwp?: number;
   /** Applied after signing: fields a test changes on purpose (the server must then refuse or ignore them). */
@@ -90,6 +91,7 @@ export function registrationBody(overrides: RegistrationOverrides = {}) {
       buildingId,
       lat: overrides.lat ?? 47.4731,
       lon: overrides.lon ?? 8.3066,
+      address: overrides.address,
       annualConsumptionKwh: overrides.annualConsumptionKwh,
       potentialPvKwp: overrides.potentialPvKwp,
     },

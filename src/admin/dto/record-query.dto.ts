@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsEmailAddress } from '../../building-records/record-rules';
 import { normaliseEmail } from '../../registration/dto/normalise';
 
 export class RecordQueryDto {
@@ -28,7 +29,6 @@ export class RecordQueryDto {
   /** Only records of this e-mail address. */
   @IsOptional()
   @Transform(({ value }) => normaliseEmail(value))
-  @MaxLength(320)
-  @IsEmail({}, { message: 'email must be a valid e-mail address' })
+  @IsEmailAddress()
   email?: string;
 }

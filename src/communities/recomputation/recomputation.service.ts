@@ -50,7 +50,10 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   ) {
     this.trigger = new RecomputationTrigger(
       () => this.recomputeNow(),
-      this.config.get('CLUSTER_RECOMPUTE_DEBOUNCE_MS', { infer: true }),
+      {
+        debounceMs: this.config.get('CLUSTER_RECOMPUTE_DEBOUNCE_MS', { infer: true }),
+        maxWaitMs: this.config.get('CLUSTER_RECOMPUTE_MAX_WAIT_MS', { infer: true }),
+      },
       (error) => this.logger.warn(`Community recomputation failed, retrying: ${(error as Error).message}`),
     );
   }

@@ -1,14 +1,13 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsEmailAddress } from '../../building-records/record-rules';
 import { normaliseEmail, normalisePhone } from './normalise';
 
 /** Who registers: the contact details every kind of registration carries. */
 export class RegistrantDto {
   /** Where the confirmation link is sent. Never shown publicly. @example "anna.muster@example.ch" */
   @Transform(({ value }) => normaliseEmail(value))
-  @IsString({ message: 'email must be an e-mail address' })
-  @MaxLength(320, { message: 'email must be at most 320 characters' })
-  @IsEmail({}, { message: 'email must be a valid e-mail address' })
+  @IsEmailAddress()
   email!: string;
 
   /** Optional Swiss phone number, shared only with confirmed neighbours. @example "+41791234567" */
