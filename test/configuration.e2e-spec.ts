@@ -37,6 +37,11 @@ const BAD_SETTINGS: BadSetting[] = [
     expected: 'APP_BASE_URL must be an http(s) URL such as https://leg.example.ch',
   },
   {
+    name: 'TRUST_PROXY=uniquelocal',
+    env: { TRUST_PROXY: 'uniquelocal' },
+    expected: 'TRUST_PROXY must be a hop count (0 = no proxy in front, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs',
+  },
+  {
     name: 'DATABASE_URL without APP_SECRET',
     env: { DATABASE_URL: UNREACHABLE_DATABASE },
     expected: 'APP_SECRET must be set (at least 32 characters, e.g. openssl rand -hex 32) when DATABASE_URL is set',

@@ -12,8 +12,10 @@ import {
   Min,
   MinLength,
   validateSync,
+  ValidateBy,
   ValidationError,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -36,6 +38,16 @@ export const DURATION_PATTERN = /^\d+(ms|s|m|h|d)?$/;
 export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const TRUST_PROXY_MESSAGE =
+  'TRUST_PROXY must be a hop count (0 = no proxy in front, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs such as 10.0.0.5,10.1.0.0/16';
+
+function IsTrustProxy(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isTrustProxy',
+    validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined, defaultMessage: () => TRUST_PROXY_MESSAGE },
+  });
+}
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up so that a
@@ -114,6 +126,10 @@ export class Env {
   @Min(0, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 120000' })
   @Max(120000, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 120000' })
   SHUTDOWN_GRACE_MS = 10000;
+
+  /** Which peers may say who the client is (X-Forwarded-For): the rate limits count per `req.ip`. */
+  @IsTrustProxy()
+  TRUST_PROXY = '0';
 
   @Transform(toBoolean)
   @IsBoolean({ message: 'RATE_LIMIT_ENABLED must be true or false' })
