@@ -20,6 +20,7 @@ const TABLE_OWNERS: Record<string, string> = {
   community_members: 'communities/store',
   community_contact_state: 'communities/store',
   community_recomputation: 'communities/store',
+  rate_limit_counters: 'rate-limits',
 };
 
 /** Folders every feature may use; the rest are features. */

@@ -10,6 +10,13 @@ process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres
 
 const RECORDS = 10_000;
 
+/** The checksums of the tables holding rows: a migration that creates a table drops it, still empty, on revert. */
+function tablesWithRows(checksum: Record<string, string>): string[] {
+  return Object.values(checksum)
+    .filter((value) => !value.startsWith('0:'))
+    .sort();
+}
+
 describe('Scenario 8: migrations under data', () => {
   let database: TestDatabase;
   let db: DataSource;
@@ -73,10 +80,10 @@ describe('Scenario 8: migrations under data', () => {
       scenario: 'Migrations under data',
       done: `all ${migrations.length} migrations applied to a fresh PostgreSQL database, ${RECORDS} records (+ ${RECORDS / 2} tokens, ${RECORDS / 4} communities with members and contact states) inserted, the last migration (${migrations.at(-1)?.name}) reverted and re-applied`,
       checked: 'a checksum (row count + md5 of every row) of every application table before, after the revert and after re-applying',
-      figures: `${rows} rows in ${Object.keys(after).length} tables; checksums equal after revert: ${JSON.stringify(Object.values(reverted).sort()) === JSON.stringify(Object.values(before).sort())}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
+      figures: `${rows} rows in ${Object.keys(after).length} tables; checksums of the tables with rows equal after revert: ${JSON.stringify(tablesWithRows(reverted)) === JSON.stringify(tablesWithRows(before))}, after re-apply: ${JSON.stringify(after) === JSON.stringify(before)}`,
     });
     // A migration may rename tables: reverted, every table's rows are still there, under its old name.
-    expect(Object.values(reverted).sort()).toEqual(Object.values(before).sort());
+    expect(tablesWithRows(reverted)).toEqual(tablesWithRows(before));
     expect(after).toEqual(before);
     expect(Number(before.buildings.split(':')[0]) + Number(before.interest_pool.split(':')[0])).toBe(RECORDS);
   });
