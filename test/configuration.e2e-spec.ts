@@ -42,6 +42,11 @@ const BAD_SETTINGS: BadSetting[] = [
     expected: 'TRUST_PROXY must be a hop count (0 = no proxy in front, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs',
   },
   {
+    name: 'RATE_LIMIT_REGISTRATION=10',
+    env: { RATE_LIMIT_REGISTRATION: '10' },
+    expected: 'RATE_LIMIT_REGISTRATION must be requests per window such as 10/1h',
+  },
+  {
     name: 'DATABASE_URL without APP_SECRET',
     env: { DATABASE_URL: UNREACHABLE_DATABASE },
     expected: 'APP_SECRET must be set (at least 32 characters, e.g. openssl rand -hex 32) when DATABASE_URL is set',

@@ -38,6 +38,10 @@ export const DURATION_PATTERN = /^\d+(ms|s|m|h|d)?$/;
 export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** Requests per window, e.g. `10/1h`: a limit of at least 1 and a duration with its unit. */
+const RATE_PATTERN = /^[1-9]\d{0,5}\/[1-9]\d{0,8}(ms|s|m|h|d)$/;
+
+const rateMessage = (name: string): string => `${name} must be requests per window such as 10/1h (limit 1–999999; window unit ms, s, m, h or d)`;
 
 const TRUST_PROXY_MESSAGE =
   'TRUST_PROXY must be a hop count (0 = no proxy in front, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs such as 10.0.0.5,10.1.0.0/16';
@@ -134,6 +138,21 @@ export class Env {
   @Transform(toBoolean)
   @IsBoolean({ message: 'RATE_LIMIT_ENABLED must be true or false' })
   RATE_LIMIT_ENABLED = true;
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_DEFAULT') })
+  RATE_LIMIT_DEFAULT = '120/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_REGISTRATION') })
+  RATE_LIMIT_REGISTRATION = '10/1h';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_LOOKUP') })
+  RATE_LIMIT_LOOKUP = '30/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_LINKS') })
+  RATE_LIMIT_LINKS = '10/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_MAIL_REQUEST') })
+  RATE_LIMIT_MAIL_REQUEST = '5/1h';
 
   @Matches(DURATION_PATTERN, { message: 'VERIFICATION_TOKEN_TTL must be a duration such as 30d, 12h, 90m or 3600s' })
   VERIFICATION_TOKEN_TTL = '30d';
