@@ -47,6 +47,11 @@ const BAD_SETTINGS: BadSetting[] = [
     expected: 'RATE_LIMIT_REGISTRATION must be requests per window such as 10/1h',
   },
   {
+    name: 'REDIS_URL=localhost:6379',
+    env: { REDIS_URL: 'localhost:6379' },
+    expected: 'REDIS_URL must be a redis:// or rediss:// URL',
+  },
+  {
     name: 'DATABASE_URL without APP_SECRET',
     env: { DATABASE_URL: UNREACHABLE_DATABASE },
     expected: 'APP_SECRET must be set (at least 32 characters, e.g. openssl rand -hex 32) when DATABASE_URL is set',

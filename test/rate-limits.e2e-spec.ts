@@ -5,6 +5,8 @@ import { startTcpProxy, TcpProxy } from './helpers/tcp-proxy';
 import { startTestApp, TestApp } from './helpers/test-app';
 import { createTestDatabase, DatabaseMode, defaultMode, testEnv, TestDatabase } from './helpers/test-database';
 
+/** The machine's Redis (README: the tests that need one use it). */
+const REDIS = { host: '127.0.0.1', port: 6379 };
 const REGISTRATION_ROUTES = ['/api/interest-pool', '/api/buildings', '/api/register_anonymous', '/api/register_full'];
 const LOOKUP = { address: 'Badstrasse 12, 5400 Baden' };
 const CHEAP_READS = ['/api/map/buildings', '/api/clusters', '/api/get_all_buildings', '/api/get_all_clusters', '/health'];
@@ -159,6 +161,67 @@ describe('Rate limits (e2e)', () => {
       expect(limited.headers['content-type']).toMatch(/^text\/html/);
       expect(limited.text).toContain('Zu viele Versuche');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    });
+  });
+
+  describe('counters in Redis that go away', () => {
+    let proxy: TcpProxy;
+    let started: Started;
+    const lookup = (): Promise<{ status: number; body: unknown; retryAfter: unknown }> =>
+      started.sut
+        .http()
+        .post('/api/potential')
+        .send(LOOKUP)
+        .then((response) => ({ status: response.status, body: response.body as unknown, retryAfter: response.headers['retry-after'] }));
+
+    async function lookupUntil(status: number, timeoutMs: number): Promise<number> {
+      const deadline = Date.now() + timeoutMs;
+      let answer = await lookup();
+      while (answer.status !== status && Date.now() < deadline) {
+        await sleep(100);
+        answer = await lookup();
+      }
+      return answer.status;
+    }
+
+    beforeAll(async () => {
+      proxy = await startTcpProxy(REDIS.host, REDIS.port);
+      proxy.cut();
+      // A secret of its own: the counters of earlier runs stay in the shared Redis for their window.
+      started = await startLimited({ REDIS_URL: `redis://${proxy.host}:${proxy.port}`, APP_SECRET: randomBytes(32).toString('hex'), RATE_LIMIT_LOOKUP: '100/1m' });
+    });
+
+    afterAll(async () => {
+      await stop(started);
+      await proxy?.close();
+    });
+
+    it('should start without Redis and answer 503 with Retry-After on limited routes, the cached reads and the health check still 200', async () => {
+      const askedAt = Date.now();
+      const answer = await lookup();
+
+      expect(answer).toEqual({
+        status: 503,
+        retryAfter: '5',
+        body: { statusCode: 503, error: 'Service Unavailable', message: 'The rate-limit counters are unavailable; please try again shortly' },
+      });
+      expect(Date.now() - askedAt).toBeLessThan(1500);
+      await expect(started.sut.http().post('/api/check_potential').send(LOOKUP).expect(503)).resolves.toMatchObject({
+        body: { error: expect.stringMatching(/^Der Dienst ist vorübergehend nicht erreichbar/) },
+      });
+      for (const path of CHEAP_READS) await started.sut.http().get(path).expect(200);
+    });
+
+    it('should count in Redis once it is reachable, and again after it went away and came back', async () => {
+      proxy.restore();
+      expect(await lookupUntil(200, 10_000)).toBe(200);
+
+      proxy.cut();
+      expect(await lookupUntil(503, 5000)).toBe(503);
+
+      proxy.restore();
+      expect(await lookupUntil(200, 10_000)).toBe(200);
+      expect(proxy.connectionCount()).toBeGreaterThan(0);
     });
   });
 

@@ -154,6 +154,11 @@ export class Env {
   @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_MAIL_REQUEST') })
   RATE_LIMIT_MAIL_REQUEST = '5/1h';
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL, or unset to keep the rate-limit counters in PostgreSQL' })
+  REDIS_URL?: string;
+
   @Matches(DURATION_PATTERN, { message: 'VERIFICATION_TOKEN_TTL must be a duration such as 30d, 12h, 90m or 3600s' })
   VERIFICATION_TOKEN_TTL = '30d';
 

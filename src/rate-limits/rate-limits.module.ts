@@ -8,7 +8,7 @@ import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit-storage
 
 /**
  * Per-client limits that hold across replicas: named budgets (`@RateBudget`), counters shared in
- * PostgreSQL. With RATE_LIMIT_ENABLED=false (benchmarks) nothing is limited and no store is opened.
+ * PostgreSQL or Redis. With RATE_LIMIT_ENABLED=false (benchmarks) nothing is limited and no store is opened.
  */
 @Module({})
 export class RateLimitsModule {
@@ -18,7 +18,7 @@ export class RateLimitsModule {
       module: RateLimitsModule,
       imports: [
         ThrottlerModule.forRootAsync({
-          imports: [RateLimitStorageModule],
+          imports: [RateLimitStorageModule.forEnv(env)],
           inject: [RATE_LIMIT_STORAGE],
           useFactory: (storage: ThrottlerStorage) => rateLimitOptions(env, storage),
         }),

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { validateEnv } from '../../src/config/env.validation';
 import { DatabaseTarget } from '../../src/database/database-target';
 import { DATABASE_TARGET } from '../../src/database/database.module';
 import { PostgresThrottlerStorage } from '../../src/rate-limits/postgres-throttler.storage';
@@ -23,7 +24,7 @@ describe(PostgresThrottlerStorage.name, () => {
   let other: PostgresThrottlerStorage;
 
   beforeAll(async () => {
-    context = await startServiceContext([RateLimitStorageModule]);
+    context = await startServiceContext([RateLimitStorageModule.forEnv(validateEnv({}))]);
     sut = context.app.get(PostgresThrottlerStorage);
     const target = context.app.get<DatabaseTarget>(DATABASE_TARGET);
     otherDataSource = await new DataSource({ type: 'postgres', url: target.url, ssl: target.ssl, poolSize: 4 }).initialize();
