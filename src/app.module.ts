@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AddressesModule } from './addresses/addresses.module';
 import { AdminModule } from './admin/admin.module';
 import { BuildingRecordsModule } from './building-records/building-records.module';
@@ -15,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { LegacyModule } from './legacy/legacy.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RegistrationModule } from './registration/registration.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -29,11 +29,8 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] }),
         LoggingModule.forEnv(env),
         EventEmitterModule.forRoot(),
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'default', limit: 120, ttl: 60_000 }],
-          skipIf: () => !env.RATE_LIMIT_ENABLED,
-        }),
         DatabaseModule.forTarget(database, env.MIGRATIONS_RUN),
+        RateLimitsModule.forEnv(env),
         SchedulingModule,
         HealthModule,
         BuildingRecordsModule,
@@ -45,10 +42,7 @@ export class AppModule {
         LegacyModule,
         AddressesModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: HttpErrorFilter },
-        { provide: APP_GUARD, useClass: ThrottlerGuard },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }
 }

@@ -10,6 +10,7 @@ import { APP_VERSION } from './common/app-version';
 import { createValidationPipe } from './common/validation.pipe';
 import { resolveAppSecret } from './config/app-secret';
 import { Env } from './config/env.validation';
+import { parseTrustProxy } from './config/trust-proxy';
 import { DatabaseTarget } from './database/database-target';
 
 export const BODY_LIMIT = '1mb';
@@ -44,7 +45,8 @@ export async function createApp(givenEnv: Env, database: DatabaseTarget): Promis
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // req.ip, which the rate limits count by, is the peer unless TRUST_PROXY names the proxies in front.
+  app.set('trust proxy', parseTrustProxy(env.TRUST_PROXY));
   app.disable('x-powered-by');
   app.use(
     helmet({

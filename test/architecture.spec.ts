@@ -21,6 +21,7 @@ const TABLE_OWNERS: Record<string, string> = {
   community_contact_state: 'communities/store',
   community_recomputation: 'communities/store',
   address_cache: 'addresses',
+  rate_limit_counters: 'rate-limits',
 };
 
 /** Folders every feature may use; the rest are features. */

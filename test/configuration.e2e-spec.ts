@@ -62,6 +62,21 @@ const BAD_SETTINGS: BadSetting[] = [
     expected: 'ADDRESS_CACHE_TTL must be a duration such as 7d, 12h, 90m or 3600s',
   },
   {
+    name: 'TRUST_PROXY=uniquelocal',
+    env: { TRUST_PROXY: 'uniquelocal' },
+    expected: 'TRUST_PROXY must be a hop count (0 = no proxy in front, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs',
+  },
+  {
+    name: 'RATE_LIMIT_REGISTRATION=10',
+    env: { RATE_LIMIT_REGISTRATION: '10' },
+    expected: 'RATE_LIMIT_REGISTRATION must be requests per window such as 10/1h',
+  },
+  {
+    name: 'REDIS_URL=localhost:6379',
+    env: { REDIS_URL: 'localhost:6379' },
+    expected: 'REDIS_URL must be a redis:// or rediss:// URL',
+  },
+  {
     name: 'DATABASE_URL without APP_SECRET',
     env: { DATABASE_URL: UNREACHABLE_DATABASE },
     expected: 'APP_SECRET must be set (at least 32 characters, e.g. openssl rand -hex 32) when DATABASE_URL is set',

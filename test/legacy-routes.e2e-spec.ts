@@ -184,7 +184,7 @@ describe('Compatibility routes of the previous version (e2e)', () => {
 
   it('should answer too many requests with 429 in the old shape', async () => {
     const limited = await createTestDatabase();
-    const app = await startTestApp(testEnv(limited, { MAIL_WORKER_ENABLED: 'false', RATE_LIMIT_ENABLED: 'true' }));
+    const app = await startTestApp(testEnv(limited, { MAIL_WORKER_ENABLED: 'false', RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_LOOKUP: '10/1m' }));
     try {
       for (let i = 0; i < 10; i++) await app.http().post('/api/check_potential').send({ address: FIRST }).expect(200);
       const response = await app.http().post('/api/check_potential').send({ address: FIRST }).expect(429);

@@ -1,13 +1,11 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 import { AddressSearchService } from './address-search.service';
 import { AddressQueryDto } from './dto/address-query.dto';
 import { AddressSuggestionsDto } from './dto/address-suggestions.dto';
 
-/** Typing sends a request every few keystrokes: generous, but bounded per address. */
-const AUTOCOMPLETE_LIMIT = { default: { limit: 60, ttl: 60_000 } };
 /** Addresses change rarely; errors (400, 503) must not be kept, so the header is set on success only. */
 const SUCCESS_CACHE_CONTROL = 'public, max-age=300';
 
@@ -17,7 +15,7 @@ export class AddressesController {
   constructor(private readonly search: AddressSearchService) {}
 
   @Get('addresses')
-  @Throttle(AUTOCOMPLETE_LIMIT)
+  @RateBudget('autocomplete')
   @ApiOperation({
     summary: 'Address suggestions while typing',
     description:
@@ -28,7 +26,7 @@ export class AddressesController {
   @ApiOkResponse({ type: AddressSuggestionsDto })
   @ApiBadRequestResponse({ description: 'q is missing, shorter than 2 or longer than 100 characters, or has other characters' })
   @ApiServiceUnavailableResponse({ description: 'The federal address directory is not answering' })
-  @ApiTooManyRequestsResponse({ description: 'More than 60 requests per minute from this address' })
+  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client (RATE_LIMIT_AUTOCOMPLETE, see Retry-After)' })
   async suggestions(@Query() query: AddressQueryDto, @Res({ passthrough: true }) response: Response): Promise<AddressSuggestionsDto> {
     const answer = await this.search.suggestions(query.q);
     response.setHeader('Cache-Control', SUCCESS_CACHE_CONTROL);

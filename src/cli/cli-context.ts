@@ -23,6 +23,8 @@ export async function openCliContext(overrides: Partial<Env> = {}): Promise<CliC
     LOG_LEVEL: process.env.LOG_LEVEL ? loaded.LOG_LEVEL : 'warn',
     MAIL_WORKER_ENABLED: false,
     TOKEN_PURGE_ENABLED: false,
+    // No HTTP here: no counter store to open (and no Redis connection to wait for).
+    RATE_LIMIT_ENABLED: false,
     ...overrides,
     APP_SECRET: resolveAppSecret(loaded, database.mode, database.dataDir ?? ''),
   };

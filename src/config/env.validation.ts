@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from 'class-validator';
 import { addressAreaProblem } from './address-area';
+import { parseTrustProxy } from './trust-proxy';
 
 const toBoolean = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -51,6 +52,21 @@ function IsAddressArea(): PropertyDecorator {
         `ADDRESS_AREA must be comma-separated postcodes (5400), postcode ranges (5000-5999) or canton abbreviations (AG): ` +
         (typeof args?.value === 'string' ? addressAreaProblem(args.value) : 'not text'),
     },
+  });
+}
+
+/** Requests per window, e.g. `10/1h`: a limit of at least 1 and a duration with its unit. */
+const RATE_PATTERN = /^[1-9]\d{0,5}\/[1-9]\d{0,8}(ms|s|m|h|d)$/;
+
+const rateMessage = (name: string): string => `${name} must be requests per window such as 10/1h (limit 1–999999; window unit ms, s, m, h or d)`;
+
+const TRUST_PROXY_MESSAGE =
+  'TRUST_PROXY must be a hop count (0 = no proxy in front, 1 = one reverse proxy) or a comma-separated list of proxy addresses/CIDRs such as 10.0.0.5,10.1.0.0/16';
+
+function IsTrustProxy(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isTrustProxy',
+    validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined, defaultMessage: () => TRUST_PROXY_MESSAGE },
   });
 }
 
@@ -132,9 +148,36 @@ export class Env {
   @Max(120000, { message: 'SHUTDOWN_GRACE_MS must be an integer between 0 and 120000' })
   SHUTDOWN_GRACE_MS = 10000;
 
+  /** Which peers may say who the client is (X-Forwarded-For): the rate limits count per `req.ip`. */
+  @IsTrustProxy()
+  TRUST_PROXY = '0';
+
   @Transform(toBoolean)
   @IsBoolean({ message: 'RATE_LIMIT_ENABLED must be true or false' })
   RATE_LIMIT_ENABLED = true;
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_DEFAULT') })
+  RATE_LIMIT_DEFAULT = '120/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_REGISTRATION') })
+  RATE_LIMIT_REGISTRATION = '10/1h';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_LOOKUP') })
+  RATE_LIMIT_LOOKUP = '30/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_AUTOCOMPLETE') })
+  RATE_LIMIT_AUTOCOMPLETE = '120/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_LINKS') })
+  RATE_LIMIT_LINKS = '10/1m';
+
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_MAIL_REQUEST') })
+  RATE_LIMIT_MAIL_REQUEST = '5/1h';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL, or unset to keep the rate-limit counters in PostgreSQL' })
+  REDIS_URL?: string;
 
   @Matches(DURATION_PATTERN, { message: 'VERIFICATION_TOKEN_TTL must be a duration such as 30d, 12h, 90m or 3600s' })
   VERIFICATION_TOKEN_TTL = '30d';

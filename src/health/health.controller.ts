@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { SkipRateLimit } from '../rate-limits/rate-budget.decorator';
 import { HealthService } from './health.service';
 import { HealthReport } from './health-report.dto';
 
@@ -12,6 +13,7 @@ export class HealthController {
   /** Liveness and database reachability, in the shape the previous version's monitors read. */
   @Get()
   @HttpCode(200)
+  @SkipRateLimit()
   @ApiOkResponse({ type: HealthReport, description: 'The service and its database answer' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {

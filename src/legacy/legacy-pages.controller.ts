@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Response } from 'express';
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 import { HtmlErrorFilter } from '../registration/html-error.filter';
 import { Env } from '../config/env.validation';
 import { UnsubscribeRequestDto } from '../registration/dto/unsubscribe-request.dto';
@@ -36,7 +36,7 @@ export class LegacyPagesController {
 
   @Post()
   @HttpCode(200)
-  @Throttle({ default: { limit: 5, ttl: 60_000 } })
+  @RateBudget('mail-request')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { sendPrepared } from '../communities/public/prepared-response';
 import { PublicMapService } from '../communities/public/public-map.service';
 import { AddressQueryDto } from '../addresses/dto/address-query.dto';
+import { RateBudget, SkipRateLimit } from '../rate-limits/rate-budget.decorator';
 import { RegisterDto } from '../registration/dto/register.dto';
 import {
   LegacyBuildingsDto,
@@ -17,9 +17,6 @@ import {
 import { LegacyCompatService } from './legacy-compat.service';
 import { LegacyErrorFilter } from './legacy-error.filter';
 
-const CHECK_LIMIT = { default: { limit: 10, ttl: 60_000 } };
-const SUGGEST_LIMIT = { default: { limit: 60, ttl: 60_000 } };
-const REGISTRATION_LIMIT = { default: { limit: 20, ttl: 60_000 } };
 const ERRORS = ' Errors: `{ "error": "<German message>" }` with status 400, 404, 413, 422, 429 or 503.';
 
 /** The previous version's JSON routes, unchanged for its page; each points to its replacement. */
@@ -36,7 +33,7 @@ export class LegacyController {
   ) {}
 
   @Get('suggest_addresses')
-  @Throttle(SUGGEST_LIMIT)
+  @RateBudget('autocomplete')
   @ApiOperation({
     deprecated: true,
     summary: 'Address suggestions while typing (previous version)',
@@ -49,7 +46,7 @@ export class LegacyController {
 
   @Post('check_potential')
   @HttpCode(200)
-  @Throttle(CHECK_LIMIT)
+  @RateBudget('lookup')
   @ApiOperation({ deprecated: true, summary: 'Check an address (previous version)', description: 'Use POST /api/potential instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyCheckResultDto })
   check(@Body() body: LegacyCheckRequestDto): Promise<LegacyCheckResultDto> {
@@ -58,7 +55,7 @@ export class LegacyController {
 
   @Post('register_anonymous')
   @HttpCode(200)
-  @Throttle(REGISTRATION_LIMIT)
+  @RateBudget('registration')
   @ApiOperation({ deprecated: true, summary: 'Register into the interest pool (previous version)', description: 'Use POST /api/interest-pool instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyRegisterResultDto })
   registerAnonymous(@Body() dto: RegisterDto): Promise<LegacyRegisterResultDto> {
@@ -67,7 +64,7 @@ export class LegacyController {
 
   @Post('register_full')
   @HttpCode(200)
-  @Throttle(REGISTRATION_LIMIT)
+  @RateBudget('registration')
   @ApiOperation({ deprecated: true, summary: 'Register fully (previous version)', description: 'Use POST /api/buildings instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyRegisterResultDto })
   registerFull(@Body() dto: RegisterDto): Promise<LegacyRegisterResultDto> {
@@ -75,6 +72,7 @@ export class LegacyController {
   }
 
   @Get('get_all_buildings')
+  @SkipRateLimit()
   @ApiOperation({ deprecated: true, summary: 'All buildings, jittered (previous version)', description: 'Use GET /api/map/buildings instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyBuildingsDto })
   async buildings(@Req() request: Request, @Res() response: Response): Promise<void> {
@@ -82,6 +80,7 @@ export class LegacyController {
   }
 
   @Get('get_all_clusters')
+  @SkipRateLimit()
   @ApiOperation({ deprecated: true, summary: 'Candidate communities (previous version)', description: 'Use GET /api/clusters instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyClustersDto })
   clusters(): Promise<LegacyClustersDto> {

@@ -7,12 +7,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import { ConfirmationService } from './confirmation.service';
 import { ConfirmationResultDto } from './dto/confirmation-result.dto';
 import { TokenDto } from './dto/token.dto';
-
-export const TOKEN_LIMIT = { default: { limit: 10, ttl: 60_000 } };
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 
 @ApiTags('registration')
 @Controller('api/verification')
@@ -21,7 +19,7 @@ export class ConfirmationController {
 
   @Post('confirm')
   @HttpCode(200)
-  @Throttle(TOKEN_LIMIT)
+  @RateBudget('links')
   @ApiOperation({
     summary: 'Confirm an e-mail address with the token from the confirmation link',
     description: 'Confirming agrees to share the contact details with confirmed neighbours. Using a token twice is fine.',

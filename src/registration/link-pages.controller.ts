@@ -1,13 +1,12 @@
 import { Controller, Get, Header, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import { HtmlErrorFilter } from './html-error.filter';
 import { Env } from '../config/env.validation';
 import { assertWellFormedToken, ConfirmationService } from './confirmation.service';
-import { TOKEN_LIMIT } from './confirmation.controller';
 import { ErasureService } from './erasure.service';
 import { confirmedPage, confirmPromptPage, unsubscribedPage, unsubscribePromptPage } from './pages';
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 
 const TOKEN_PARAM = { name: 'token', description: 'The token from the e-mail link' };
 
@@ -16,7 +15,7 @@ const TOKEN_PARAM = { name: 'token', description: 'The token from the e-mail lin
 @ApiProduces('text/html')
 @Controller()
 @UseFilters(HtmlErrorFilter)
-@Throttle(TOKEN_LIMIT)
+@RateBudget('links')
 export class LinkPagesController {
   constructor(
     private readonly confirmation: ConfirmationService,

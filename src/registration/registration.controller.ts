@@ -1,11 +1,9 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
 import { RegistrationService } from './registration.service';
-
-const REGISTRATION_LIMIT = { default: { limit: 20, ttl: 60_000 } };
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 
 @ApiTags('registration')
 @Controller('api')
@@ -13,7 +11,7 @@ export class RegistrationController {
   constructor(private readonly registration: RegistrationService) {}
 
   @Post('interest-pool')
-  @Throttle(REGISTRATION_LIMIT)
+  @RateBudget('registration')
   @ApiOperation({
     summary: 'Register a building anonymously into the interest pool',
     description:
@@ -22,13 +20,13 @@ export class RegistrationController {
   })
   @ApiCreatedResponse({ type: RegistrationResultDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address' })
+  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this client (one budget for all registration routes, see Retry-After)' })
   async registerAnonymous(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
     return (await this.registration.register(dto, 'anonymous')).result;
   }
 
   @Post('buildings')
-  @Throttle(REGISTRATION_LIMIT)
+  @RateBudget('registration')
   @ApiOperation({
     summary: 'Register a building fully',
     description:
@@ -37,7 +35,7 @@ export class RegistrationController {
   })
   @ApiCreatedResponse({ type: RegistrationResultDto })
   @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address' })
+  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this client (one budget for all registration routes, see Retry-After)' })
   async registerFull(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
     return (await this.registration.register(dto, 'registered')).result;
   }

@@ -7,12 +7,11 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
-import { TOKEN_LIMIT } from './confirmation.controller';
 import { AcceptedDto, UnsubscribeResultDto } from './dto/confirmation-result.dto';
 import { TokenDto } from './dto/token.dto';
 import { UnsubscribeRequestDto } from './dto/unsubscribe-request.dto';
 import { ErasureService } from './erasure.service';
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 
 @ApiTags('registration')
 @Controller('api/unsubscribe')
@@ -21,7 +20,7 @@ export class UnsubscribeController {
 
   @Post()
   @HttpCode(200)
-  @Throttle(TOKEN_LIMIT)
+  @RateBudget('links')
   @ApiOperation({
     summary: 'Unsubscribe with the token from an unsubscribe link',
     description: 'Deletes the building and everything belonging to it: record, tokens, queued e-mails, community memberships.',
@@ -36,7 +35,7 @@ export class UnsubscribeController {
 
   @Post('request')
   @HttpCode(202)
-  @Throttle({ default: { limit: 5, ttl: 60_000 } })
+  @RateBudget('mail-request')
   @ApiOperation({
     summary: 'Ask for an unsubscribe link by e-mail',
     description:

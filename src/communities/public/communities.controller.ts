@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { CommunitiesDto, MapBuildingsDto } from './dto/public.dto';
 import { PotentialRequestDto, PotentialResultDto } from './dto/potential.dto';
 import { PotentialService } from './potential.service';
 import { sendPrepared } from './prepared-response';
 import { PublicMapService } from './public-map.service';
+import { RateBudget, SkipRateLimit } from '../../rate-limits/rate-budget.decorator';
 
 @ApiTags('map')
 @Controller('api')
@@ -17,6 +17,7 @@ export class CommunitiesController {
   ) {}
 
   @Get('map/buildings')
+  @SkipRateLimit()
   @ApiOperation({
     summary: 'All registered buildings for the map, at jittered positions',
     description: 'No ids, no contact data, no exact coordinates. Supports ETag / If-None-Match (304) and gzip.',
@@ -27,6 +28,7 @@ export class CommunitiesController {
   }
 
   @Get('clusters')
+  @SkipRateLimit()
   @ApiOperation({
     summary: 'Candidate communities ranked by autarky',
     description: 'Members appear only as jittered positions. Supports ETag / If-None-Match (304) and gzip.',
@@ -38,7 +40,7 @@ export class CommunitiesController {
 
   @Post('potential')
   @HttpCode(200)
-  @Throttle({ default: { limit: 10, ttl: 60_000 } })
+  @RateBudget('lookup')
   @ApiOperation({
     summary: 'Can I find partners here?',
     description:
@@ -47,7 +49,7 @@ export class CommunitiesController {
   })
   @ApiOkResponse({ type: PotentialResultDto })
   @ApiBadRequestResponse({ description: 'Neither a valid profile nor a valid address' })
-  @ApiTooManyRequestsResponse({ description: 'More than 10 checks per minute from this address' })
+  @ApiTooManyRequestsResponse({ description: 'Too many address checks from this client (see Retry-After)' })
   check(@Body() request: PotentialRequestDto): Promise<PotentialResultDto> {
     return this.potential.check(request);
   }
