@@ -26,7 +26,11 @@ function closeOnSignals(close: () => Promise<void>, graceMs: number): void {
     }, graceMs);
     deadline.unref();
     close()
-      .then(() => process.exit(0))
+      .then(() => {
+        // The operator's sign that the shutdown completed; the exit flush of the log destination writes it out.
+        logger.log('Stopped');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         logger.error(`Shutdown failed: ${(error as Error).message}`);
         process.exit(1);

@@ -36,6 +36,8 @@ export const DURATION_PATTERN = /^\d+(ms|s|m|h|d)?$/;
 export const DATABASE_SSL_MODES = ['disable', 'require', 'verify-full'] as const;
 export type DatabaseSslMode = (typeof DATABASE_SSL_MODES)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up so that a
@@ -105,6 +107,10 @@ export class Env {
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** `auto`: pretty lines on a terminal, JSON lines when stdout is a pipe or a file. */
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of: ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = 'auto';
 
   @IsString()
   CORS_ORIGINS = '';
