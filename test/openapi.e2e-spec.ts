@@ -1,0 +1,41 @@
+import { startTestApp, TestApp } from './helpers/test-app';
+import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-database';
+
+type Operation = {
+  operationId: string;
+  security?: Record<string, string[]>[];
+};
+type ApiDocument = { servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
+
+function operations(document: ApiDocument): [string, Operation][] {
+  return Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]));
+}
+
+describe('OpenAPI document at /docs-json (e2e)', () => {
+  let database: TestDatabase;
+  let sut: TestApp;
+  let document: ApiDocument;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sut = await startTestApp(testEnv(database, { APP_BASE_URL: 'https://leg.example.ch/', MAIL_WORKER_ENABLED: 'false' }));
+    document = (await sut.http().get('/docs-json').expect(200)).body as ApiDocument;
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    await database.drop();
+  });
+
+  it('should send requests to the server the page came from, and name APP_BASE_URL as the public one', () => {
+    expect(document.servers.map((server) => server.url)).toEqual(['.', 'https://leg.example.ch']);
+  });
+
+  it('should require the admin key on admin routes and declare every other operation public', () => {
+    const security = Object.fromEntries(operations(document).map(([name, operation]) => [name, operation.security]));
+
+    for (const [name, requirement] of Object.entries(security)) {
+      expect([name, requirement]).toEqual([name, name.includes(' /api/admin/') ? [{ admin: [] }] : []]);
+    }
+  });
+});
