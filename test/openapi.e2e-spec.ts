@@ -4,8 +4,11 @@ import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-databa
 type Operation = {
   operationId: string;
   security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 };
 type ApiDocument = { servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
+
+const ERROR_SCHEMA = '#/components/schemas/ErrorResponse';
 
 function operations(document: ApiDocument): [string, Operation][] {
   return Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]));
@@ -36,6 +39,18 @@ describe('OpenAPI document at /docs-json (e2e)', () => {
 
     for (const [name, requirement] of Object.entries(security)) {
       expect([name, requirement]).toEqual([name, name.includes(' /api/admin/') ? [{ admin: [] }] : []]);
+    }
+  });
+
+  it('should document a client error for every operation, with the shared error body on the JSON API', () => {
+    for (const [name, operation] of operations(document)) {
+      const clientErrors = Object.entries(operation.responses).filter(([status]) => status.startsWith('4'));
+      expect([name, clientErrors.length > 0]).toEqual([name, true]);
+      // The previous version's routes keep their own error shape; the pages answer errors with HTML.
+      if (operation.operationId.startsWith('Legacy') || operation.operationId.startsWith('LinkPages')) continue;
+      for (const [status, response] of clientErrors) {
+        expect([name, status, response.content?.['application/json']?.schema?.$ref]).toEqual([name, status, ERROR_SCHEMA]);
+      }
     }
   });
 });

@@ -1,13 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/api-error-responses';
 import { AdminGuard } from './admin.guard';
 import { BuildingIdPipe } from './building-id.pipe';
 import { AdminService } from './admin.service';
@@ -16,8 +9,8 @@ import { RecordQueryDto } from './dto/record-query.dto';
 
 @ApiTags('admin')
 @ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin API key' })
-@ApiNotFoundResponse({ description: 'The admin API is turned off (no ADMIN_API_KEY), or no such record' })
+@ApiErrorResponse(401)
+@ApiErrorResponse(404, 'The admin API is turned off (no ADMIN_API_KEY), or no such record')
 @UseGuards(AdminGuard)
 @Controller('api/admin')
 export class AdminController {
@@ -26,6 +19,7 @@ export class AdminController {
   @Get('buildings')
   @ApiOperation({ summary: 'List full registrations (with personal data)' })
   @ApiOkResponse({ type: AdminRecordPageDto })
+  @ApiErrorResponses(400)
   listBuildings(@Query() query: RecordQueryDto): Promise<AdminRecordPageDto> {
     return this.admin.listBuildings(query);
   }
@@ -33,6 +27,7 @@ export class AdminController {
   @Get('interest-pool')
   @ApiOperation({ summary: 'List interest-pool entries (with personal data)' })
   @ApiOkResponse({ type: AdminRecordPageDto })
+  @ApiErrorResponses(400)
   listInterestPool(@Query() query: RecordQueryDto): Promise<AdminRecordPageDto> {
     return this.admin.listInterestPool(query);
   }
@@ -40,6 +35,7 @@ export class AdminController {
   @Get('records/:buildingId')
   @ApiOperation({ summary: 'Read one record, whichever table it is in' })
   @ApiOkResponse({ type: AdminRecordDto })
+  @ApiErrorResponses(400)
   findRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<AdminRecordDto> {
     return this.admin.findRecord(buildingId);
   }
@@ -48,6 +44,7 @@ export class AdminController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a building and everything belonging to it (as an unsubscribe does)' })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponses(400)
   deleteRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<void> {
     return this.admin.deleteRecord(buildingId);
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/api-error-responses';
 import { CommunitiesDto, MapBuildingsDto } from './dto/public.dto';
 import { PotentialRequestDto, PotentialResultDto } from './dto/potential.dto';
 import { PotentialService } from './potential.service';
@@ -39,6 +40,7 @@ export class ClustersController {
     description: 'No ids, no contact data, no exact coordinates. Supports ETag / If-None-Match (304) and gzip.',
   })
   @ApiOkResponse({ type: MapBuildingsDto })
+  @ApiErrorResponses(429)
   async buildings(@Req() request: Request, @Res() response: Response): Promise<void> {
     sendPrepared(request, response, await this.map.buildingsResponse());
   }
@@ -49,6 +51,7 @@ export class ClustersController {
     description: 'Members appear only as jittered positions. Supports ETag / If-None-Match (304) and gzip.',
   })
   @ApiOkResponse({ type: CommunitiesDto })
+  @ApiErrorResponses(429)
   async communities(@Req() request: Request, @Res() response: Response): Promise<void> {
     sendPrepared(request, response, await this.map.communitiesResponse());
   }
@@ -63,8 +66,8 @@ export class ClustersController {
       '(offline estimate, deterministic per address), which can then be sent back to register.',
   })
   @ApiOkResponse({ type: PotentialResultDto })
-  @ApiBadRequestResponse({ description: 'Neither a valid profile nor a valid address' })
-  @ApiTooManyRequestsResponse({ description: 'More than 10 checks per minute from this address' })
+  @ApiErrorResponse(400, 'Neither a valid profile nor a valid address')
+  @ApiErrorResponse(429, 'More than 10 checks per minute from this address')
   check(@Body() request: PotentialRequestDto): Promise<PotentialResultDto> {
     return this.potential.check(request);
   }

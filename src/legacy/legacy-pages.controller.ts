@@ -5,6 +5,7 @@ import { Throttle } from '@nestjs/throttler';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Response } from 'express';
+import { ApiHtmlErrorResponses } from '../common/api-error-responses';
 import { HtmlErrorFilter } from '../common/html-error.filter';
 import { Env } from '../config/env.validation';
 import { UnsubscribeRequestDto } from '../registration/dto/unsubscribe-request.dto';
@@ -14,6 +15,7 @@ import { unsubscribeFormPage, unsubscribeRequestedPage } from './legacy-pages';
 /** The previous version's unsubscribe form: now it mails a link instead of deleting by address. */
 @ApiTags('legacy')
 @ApiProduces('text/html')
+@ApiHtmlErrorResponses(429)
 @UseFilters(HtmlErrorFilter)
 @Controller('unsubscribe')
 export class LegacyPagesController {
@@ -40,6 +42,7 @@ export class LegacyPagesController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiHtmlErrorResponses(400)
   @ApiOperation({
     deprecated: true,
     summary: 'Ask for an unsubscribe link (form field email, previous version)',

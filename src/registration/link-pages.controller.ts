@@ -2,6 +2,7 @@ import { Controller, Get, Header, HttpCode, Param, Post, UseFilters } from '@nes
 import { ConfigService } from '@nestjs/config';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
+import { ApiHtmlErrorResponses } from '../common/api-error-responses';
 import { HtmlErrorFilter } from '../common/html-error.filter';
 import { Env } from '../config/env.validation';
 import { assertWellFormedToken, ConfirmationService } from './confirmation.service';
@@ -14,6 +15,7 @@ const TOKEN_PARAM = { name: 'token', description: 'The token from the e-mail lin
 /** The pages behind the links in e-mails: GET shows a button, POST acts. */
 @ApiTags('pages')
 @ApiProduces('text/html')
+@ApiHtmlErrorResponses(400, 429)
 @Controller()
 @UseFilters(HtmlErrorFilter)
 @Throttle(TOKEN_LIMIT)
@@ -44,6 +46,7 @@ export class LinkPagesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Confirm participation (the button of the confirmation page)' })
   @ApiParam(TOKEN_PARAM)
+  @ApiHtmlErrorResponses(404, 410)
   async confirm(@Param('token') token: string): Promise<string> {
     const result = await this.confirmation.confirm(token);
     return confirmedPage(this.appName, result.already_verified);
@@ -65,6 +68,7 @@ export class LinkPagesController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Unsubscribe and delete all data (the button of the unsubscribe page)' })
   @ApiParam(TOKEN_PARAM)
+  @ApiHtmlErrorResponses(404)
   async unsubscribe(@Param('token') token: string): Promise<string> {
     await this.erasure.unsubscribe(token);
     return unsubscribedPage(this.appName);

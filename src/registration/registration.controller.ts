@@ -1,6 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
+import { ApiErrorResponse } from '../common/api-error-responses';
 import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
 import { RegistrationService } from './registration.service';
@@ -21,8 +22,8 @@ export class RegistrationController {
       'replaces its data, moves it here from the full registrations if needed, and invalidates earlier confirmation links.',
   })
   @ApiCreatedResponse({ type: RegistrationResultDto })
-  @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address' })
+  @ApiErrorResponse(400, 'A field is missing or invalid; the message names it. Nothing is stored.')
+  @ApiErrorResponse(429, 'Too many registrations from this address')
   registerAnonymous(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
     return this.registration.register(dto, 'anonymous');
   }
@@ -36,8 +37,8 @@ export class RegistrationController {
       'with confirmed neighbours. A building in the interest pool is moved here in the same transaction.',
   })
   @ApiCreatedResponse({ type: RegistrationResultDto })
-  @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this address' })
+  @ApiErrorResponse(400, 'A field is missing or invalid; the message names it. Nothing is stored.')
+  @ApiErrorResponse(429, 'Too many registrations from this address')
   registerFull(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
     return this.registration.register(dto, 'registered');
   }
