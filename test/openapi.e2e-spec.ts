@@ -4,6 +4,7 @@ import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-databa
 type Operation = {
   operationId: string;
   security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 };
 type ApiDocument = { servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
@@ -52,5 +53,14 @@ describe('OpenAPI document at /docs-json (e2e)', () => {
         expect([name, status, response.content?.['application/json']?.schema?.$ref]).toEqual([name, status, ERROR_SCHEMA]);
       }
     }
+  });
+
+  it('should document page and limit of the admin lists as optional integers with defaults', () => {
+    const parameters = document.paths['/api/admin/buildings'].get.parameters ?? [];
+
+    expect(parameters.filter((parameter) => ['page', 'limit'].includes(parameter.name))).toEqual([
+      expect.objectContaining({ name: 'page', in: 'query', required: false, schema: expect.objectContaining({ type: 'integer', default: 1 }) }),
+      expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ type: 'integer', default: 50 }) }),
+    ]);
   });
 });

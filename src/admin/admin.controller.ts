@@ -1,11 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponse, ApiErrorResponses } from '../common/api-error-responses';
 import { AdminGuard } from './admin.guard';
 import { BuildingIdPipe } from './building-id.pipe';
 import { AdminService } from './admin.service';
 import { AdminRecordDto, AdminRecordPageDto, AdminStatsDto, PurgeResultDto, RecomputeResultDto } from './dto/admin-record.dto';
 import { RecordQueryDto } from './dto/record-query.dto';
+
+/** The example is the building the registration examples in /docs create, so that Swagger UI finds it. */
+const BUILDING_ID_PARAM = { name: 'buildingId', description: 'The building id of a record', example: 'b08f389fab' };
 
 @ApiTags('admin')
 @ApiBearerAuth('admin')
@@ -34,6 +37,7 @@ export class AdminController {
 
   @Get('records/:buildingId')
   @ApiOperation({ summary: 'Read one record, whichever table it is in' })
+  @ApiParam(BUILDING_ID_PARAM)
   @ApiOkResponse({ type: AdminRecordDto })
   @ApiErrorResponses(400)
   findRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<AdminRecordDto> {
@@ -43,6 +47,7 @@ export class AdminController {
   @Delete('records/:buildingId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a building and everything belonging to it (as an unsubscribe does)' })
+  @ApiParam(BUILDING_ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrorResponses(400)
   deleteRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<void> {

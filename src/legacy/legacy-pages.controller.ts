@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -42,6 +42,7 @@ export class LegacyPagesController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ type: UnsubscribeRequestDto })
   @ApiHtmlErrorResponses(400)
   @ApiOperation({
     deprecated: true,

@@ -10,7 +10,7 @@ import { TOKEN_LIMIT } from './confirmation.controller';
 import { ErasureService } from './erasure.service';
 import { confirmedPage, confirmPromptPage, unsubscribedPage, unsubscribePromptPage } from './pages';
 
-const TOKEN_PARAM = { name: 'token', description: 'The token from the e-mail link' };
+const TOKEN_PARAM = { name: 'token', description: 'The token from the e-mail link', example: 'q3Xz0bJt1mYxG8n2lq7QhZxv0uJ3o5m8Jc1kR2sT4wE' };
 
 /** The pages behind the links in e-mails: GET shows a button, POST acts. */
 @ApiTags('pages')

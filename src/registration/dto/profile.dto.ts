@@ -1,3 +1,4 @@
+import { ApiHideProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsInt,
@@ -102,7 +103,12 @@ export class ProfileDto {
   @Max(100_000)
   potential_pv_kwp?: number;
 
-  /** Further fields of the estimate, kept as submitted in the stored profile. */
+  /**
+   * Further fields of the estimate, kept as submitted in the stored profile. Clients send them as plain
+   * fields of the profile (collectProfileExtras gathers them here), never as `extras`: hidden from the
+   * API description, or Swagger UI would offer an `extras` object that the validator refuses.
+   */
+  @ApiHideProperty()
   @IsOptional()
   @IsFlatExtras()
   extras?: Record<string, string | number | boolean | null>;

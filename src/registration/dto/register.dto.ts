@@ -11,14 +11,20 @@ export class RegisterDto {
   @IsEmail({}, { message: 'email must be a valid e-mail address' })
   email!: string;
 
-  /** Optional Swiss phone number, shared only with confirmed neighbours. @example "+41 79 123 45 67" */
+  /**
+   * Optional Swiss phone number, shared only with confirmed neighbours. Usual notations (079 123 45 67,
+   * 0041 79 …) are accepted and stored as +41 followed by 9 digits. @example "+41791234567"
+   */
   @Transform(({ value }) => normalisePhone(value))
   @IsOptional()
   @IsString({ message: 'phone must be a Swiss phone number' })
   @Matches(/^\+41\d{9}$/, { message: 'phone must be a Swiss number: +41…, 0041… or 0… followed by 9 digits' })
   phone?: string | null;
 
-  /** The building profile as returned by the address check. */
+  /**
+   * The building profile as returned by the address check. Further fields (a name of letters, digits and _,
+   * a plain value) are kept as submitted, at most 30.
+   */
   @Transform(({ value }) => {
     const collected = collectProfileExtras(value);
     return collected && typeof collected === 'object' ? plainToInstance(ProfileDto, collected) : collected;
