@@ -6,6 +6,8 @@ import { loadEnv } from './config/load-env';
 import { InvalidConfigurationError } from './config/env.validation';
 import { openDatabase } from './database/database-target';
 import { DataDirLockedError } from './database/embedded-postgres';
+import { MailTransport } from './mail/mail-transport';
+import { startupBanner } from './startup-banner';
 
 const logger = new Logger('Bootstrap');
 /** Part of the grace period kept for closing the application and the database after the HTTP drain. */
@@ -24,7 +26,11 @@ function closeOnSignals(close: () => Promise<void>, graceMs: number): void {
     }, graceMs);
     deadline.unref();
     close()
-      .then(() => process.exit(0))
+      .then(() => {
+        // The operator's sign that the shutdown completed; the exit flush of the log destination writes it out.
+        logger.log('Stopped');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         logger.error(`Shutdown failed: ${(error as Error).message}`);
         process.exit(1);
@@ -41,7 +47,6 @@ async function bootstrap(): Promise<void> {
     await database.close();
     throw error;
   });
-  logger.log(`Database: ${database.description}`);
   const http = trackForDrain(app.getHttpServer());
   const server = await app.listen(env.PORT, env.HOST);
   closeOnSignals(async () => {
@@ -51,7 +56,15 @@ async function bootstrap(): Promise<void> {
   }, env.SHUTDOWN_GRACE_MS);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  logger.log(`Listening on ${env.HOST}:${port} (API docs at /docs)`);
+  logger.log(
+    startupBanner({
+      host: env.HOST,
+      port,
+      baseUrl: env.APP_BASE_URL,
+      database: database.description,
+      mail: app.get(MailTransport).description,
+    }),
+  );
 }
 
 bootstrap().catch((error: unknown) => {

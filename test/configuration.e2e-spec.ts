@@ -36,6 +36,7 @@ const BAD_SETTINGS: BadSetting[] = [
     env: { LOG_LEVEL: 'loud' },
     expected: 'LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent',
   },
+  { name: 'LOG_FORMAT=fancy', env: { LOG_FORMAT: 'fancy' }, expected: 'LOG_FORMAT must be one of: json, pretty, auto' },
   {
     name: 'APP_BASE_URL=not-a-url',
     env: { APP_BASE_URL: 'not-a-url' },

@@ -1,23 +1,19 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/api-error-responses';
 import { AdminGuard } from './admin.guard';
 import { BuildingIdPipe } from './building-id.pipe';
 import { AdminService } from './admin.service';
 import { AdminRecordDto, AdminRecordPageDto, AdminStatsDto, PurgeResultDto, RecomputeResultDto } from './dto/admin-record.dto';
 import { RecordQueryDto } from './dto/record-query.dto';
 
+/** The example is the building the registration examples in /docs create, so that Swagger UI finds it. */
+const BUILDING_ID_PARAM = { name: 'buildingId', description: 'The building id of a record', example: 'b08f389fab' };
+
 @ApiTags('admin')
 @ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin API key' })
-@ApiNotFoundResponse({ description: 'The admin API is turned off (no ADMIN_API_KEY), or no such record' })
+@ApiErrorResponse(401)
+@ApiErrorResponse(404, 'The admin API is turned off (no ADMIN_API_KEY), or no such record')
 @UseGuards(AdminGuard)
 @Controller('api/admin')
 export class AdminController {
@@ -26,6 +22,7 @@ export class AdminController {
   @Get('buildings')
   @ApiOperation({ summary: 'List full registrations (with personal data)' })
   @ApiOkResponse({ type: AdminRecordPageDto })
+  @ApiErrorResponses(400)
   listBuildings(@Query() query: RecordQueryDto): Promise<AdminRecordPageDto> {
     return this.admin.listBuildings(query);
   }
@@ -33,13 +30,16 @@ export class AdminController {
   @Get('interest-pool')
   @ApiOperation({ summary: 'List interest-pool entries (with personal data)' })
   @ApiOkResponse({ type: AdminRecordPageDto })
+  @ApiErrorResponses(400)
   listInterestPool(@Query() query: RecordQueryDto): Promise<AdminRecordPageDto> {
     return this.admin.listInterestPool(query);
   }
 
   @Get('records/:buildingId')
   @ApiOperation({ summary: 'Read one record, whichever table it is in' })
+  @ApiParam(BUILDING_ID_PARAM)
   @ApiOkResponse({ type: AdminRecordDto })
+  @ApiErrorResponses(400)
   findRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<AdminRecordDto> {
     return this.admin.findRecord(buildingId);
   }
@@ -47,7 +47,9 @@ export class AdminController {
   @Delete('records/:buildingId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a building and everything belonging to it (as an unsubscribe does)' })
+  @ApiParam(BUILDING_ID_PARAM)
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponses(400)
   deleteRecord(@Param('buildingId', BuildingIdPipe) buildingId: string): Promise<void> {
     return this.admin.deleteRecord(buildingId);
   }

@@ -21,7 +21,7 @@ const REASON: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-function reason(status: number): string {
+export function reason(status: number): string {
   return REASON[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
 }
 

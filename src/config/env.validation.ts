@@ -69,6 +69,8 @@ function IsTrustProxy(): PropertyDecorator {
     validator: { validate: (value) => typeof value === 'string' && parseTrustProxy(value) !== undefined, defaultMessage: () => TRUST_PROXY_MESSAGE },
   });
 }
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up so that a
@@ -138,6 +140,10 @@ export class Env {
 
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of: ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** `auto`: pretty lines on a terminal, JSON lines when stdout is a pipe or a file. */
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of: ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormat = 'auto';
 
   @IsString()
   CORS_ORIGINS = '';

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SkipRateLimit } from '../rate-limits/rate-budget.decorator';
+import { ApiErrorResponses } from '../common/api-error-responses';
 import { HealthService } from './health.service';
 import { HealthReport } from './health-report.dto';
 
@@ -14,8 +15,10 @@ export class HealthController {
   @Get()
   @HttpCode(200)
   @SkipRateLimit()
+  @ApiOperation({ summary: 'Is the service up, and does its database answer?' })
   @ApiOkResponse({ type: HealthReport, description: 'The service and its database answer' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'The database does not answer' })
+  @ApiErrorResponses(429)
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await this.health.report();
     if (report.status !== 'healthy') response.status(503);

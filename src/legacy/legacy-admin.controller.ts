@@ -1,13 +1,15 @@
 import { once } from 'node:events';
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminGuard } from '../admin/admin.guard';
+import { ApiErrorResponse } from '../common/api-error-responses';
 import { LegacyExportService } from './legacy-export.service';
 
 @ApiTags('admin')
 @ApiBearerAuth('admin')
-@ApiUnauthorizedResponse({ description: 'Missing or wrong admin API key' })
+@ApiErrorResponse(401)
+@ApiErrorResponse(404, 'The admin API is turned off (no ADMIN_API_KEY)')
 @UseGuards(AdminGuard)
 @Controller('api/admin')
 export class LegacyAdminController {

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Response } from 'express';
+import { ApiHtmlErrorResponses } from '../common/api-error-responses';
 import { RateBudget } from '../rate-limits/rate-budget.decorator';
 import { HtmlErrorFilter } from '../registration/html-error.filter';
 import { Env } from '../config/env.validation';
@@ -14,6 +15,7 @@ import { unsubscribeFormPage, unsubscribeRequestedPage } from './legacy-pages';
 /** The previous version's unsubscribe form: now it mails a link instead of deleting by address. */
 @ApiTags('legacy')
 @ApiProduces('text/html')
+@ApiHtmlErrorResponses(429)
 @UseFilters(HtmlErrorFilter)
 @Controller('unsubscribe')
 export class LegacyPagesController {
@@ -40,6 +42,8 @@ export class LegacyPagesController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ type: UnsubscribeRequestDto })
+  @ApiHtmlErrorResponses(400)
   @ApiOperation({
     deprecated: true,
     summary: 'Ask for an unsubscribe link (form field email, previous version)',

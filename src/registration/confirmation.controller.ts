@@ -1,12 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiGoneResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/api-error-responses';
 import { ConfirmationService } from './confirmation.service';
 import { ConfirmationResultDto } from './dto/confirmation-result.dto';
 import { TokenDto } from './dto/token.dto';
@@ -25,9 +19,10 @@ export class ConfirmationController {
     description: 'Confirming agrees to share the contact details with confirmed neighbours. Using a token twice is fine.',
   })
   @ApiOkResponse({ type: ConfirmationResultDto })
-  @ApiBadRequestResponse({ description: 'The token is malformed' })
-  @ApiNotFoundResponse({ description: 'The token is unknown or was replaced by a newer one' })
-  @ApiGoneResponse({ description: 'The token has expired' })
+  @ApiErrorResponse(400, 'The token is malformed')
+  @ApiErrorResponse(404, 'The token is unknown or was replaced by a newer one')
+  @ApiErrorResponse(410, 'The token has expired')
+  @ApiErrorResponses(429)
   confirm(@Body() dto: TokenDto): Promise<ConfirmationResultDto> {
     return this.confirmation.confirm(dto.token);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../common/api-error-responses';
 import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
 import { RegistrationService } from './registration.service';
@@ -19,8 +20,8 @@ export class RegistrationController {
       'replaces its data, moves it here from the full registrations if needed, and invalidates earlier confirmation links.',
   })
   @ApiCreatedResponse({ type: RegistrationResultDto })
-  @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this client (one budget for all registration routes, see Retry-After)' })
+  @ApiErrorResponse(400, 'A field is missing or invalid, or the profile is not the one the address check signed; the message names it. Nothing is stored.')
+  @ApiErrorResponse(429, 'Too many registrations from this client (one budget for all registration routes, see Retry-After)')
   async registerAnonymous(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
     return (await this.registration.register(dto, 'anonymous')).result;
   }
@@ -34,8 +35,8 @@ export class RegistrationController {
       'with confirmed neighbours. A building in the interest pool is moved here in the same transaction.',
   })
   @ApiCreatedResponse({ type: RegistrationResultDto })
-  @ApiBadRequestResponse({ description: 'A field is missing or invalid; the message names it. Nothing is stored.' })
-  @ApiTooManyRequestsResponse({ description: 'Too many registrations from this client (one budget for all registration routes, see Retry-After)' })
+  @ApiErrorResponse(400, 'A field is missing or invalid, or the profile is not the one the address check signed; the message names it. Nothing is stored.')
+  @ApiErrorResponse(429, 'Too many registrations from this client (one budget for all registration routes, see Retry-After)')
   async registerFull(@Body() dto: RegisterDto): Promise<RegistrationResultDto> {
     return (await this.registration.register(dto, 'registered')).result;
   }

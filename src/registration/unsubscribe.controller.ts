@@ -1,12 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse, ApiErrorResponses } from '../common/api-error-responses';
 import { AcceptedDto, UnsubscribeResultDto } from './dto/confirmation-result.dto';
 import { TokenDto } from './dto/token.dto';
 import { UnsubscribeRequestDto } from './dto/unsubscribe-request.dto';
@@ -26,8 +20,9 @@ export class UnsubscribeController {
     description: 'Deletes the building and everything belonging to it: record, tokens, queued e-mails, community memberships.',
   })
   @ApiOkResponse({ type: UnsubscribeResultDto })
-  @ApiBadRequestResponse({ description: 'The token is malformed' })
-  @ApiNotFoundResponse({ description: 'The token is unknown (or the building is already deleted)' })
+  @ApiErrorResponse(400, 'The token is malformed')
+  @ApiErrorResponse(404, 'The token is unknown (or the building is already deleted)')
+  @ApiErrorResponses(429)
   async unsubscribe(@Body() dto: TokenDto): Promise<UnsubscribeResultDto> {
     await this.erasure.unsubscribe(dto.token);
     return { deleted: true };
@@ -43,7 +38,8 @@ export class UnsubscribeController {
       'e-mail with its unsubscribe link (at most one per building every 10 minutes).',
   })
   @ApiAcceptedResponse({ type: AcceptedDto })
-  @ApiBadRequestResponse({ description: 'Not an e-mail address' })
+  @ApiErrorResponse(400, 'Not an e-mail address')
+  @ApiErrorResponses(429)
   async requestLink(@Body() dto: UnsubscribeRequestDto): Promise<AcceptedDto> {
     await this.erasure.requestUnsubscribeLinks(dto.email);
     return { message: 'If this address is registered, an e-mail with an unsubscribe link is on its way.' };

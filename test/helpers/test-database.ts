@@ -87,6 +87,7 @@ export function testEnv(database: TestDatabase, overrides: Record<string, string
   return validateEnv({
     APP_SECRET: TEST_APP_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_FORMAT: 'json',
     PORT: '0',
     HOST: '127.0.0.1',
     TOKEN_PURGE_ENABLED: 'false',

@@ -1,10 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsEmailAddress } from '../../building-records/record-rules';
 import { normaliseEmail } from '../../registration/dto/normalise';
 
 export class RecordQueryDto {
-  /** 1-based page number. @example 1 */
+  /** 1-based page number. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -12,7 +14,8 @@ export class RecordQueryDto {
   @Max(1_000_000)
   page = 1;
 
-  /** Records per page (at most 100). @example 50 */
+  /** Records per page (at most 100). */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

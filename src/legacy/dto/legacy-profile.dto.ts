@@ -97,7 +97,7 @@ export class LegacyProfileDto {
   @IsPvKwp({ type: 'potential_pv_kwp must be a finite number', range: 'potential_pv_kwp must be between 0 and 100000' })
   potential_pv_kwp?: number;
 
-  /** Further fields of the estimate, kept as submitted in the stored profile. */
+  /** Further fields of the previous version's profile, kept as they were (collectProfileExtras gathers them here). */
   @IsOptional()
   @IsFlatExtras()
   extras?: Record<string, string | number | boolean | null>;
