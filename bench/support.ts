@@ -143,7 +143,7 @@ export const RECORD_TABLES = ['buildings', 'interest_pool'] as const;
 
 export async function clearData(pool: Pool): Promise<void> {
   await pool.query(
-    'TRUNCATE buildings, interest_pool, tokens, mail_outbox, community_members, communities, community_contact_state, community_recomputation',
+    'TRUNCATE buildings, interest_pool, tokens, mail_outbox, communities, community_buildings, community_contact_lists, community_contact_seeds, community_pending_changes, community_recomputation, map_cells, public_data_version',
   );
 }
 

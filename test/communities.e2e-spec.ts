@@ -20,6 +20,8 @@ const KRONENGASSE_1 = { lat: 47.4737341, lon: 8.3099521 };
 
 /** A town of its own per test, far enough from the others (0.05° ≈ 5 km) not to join their communities. */
 let townCounter = 0;
+/** Every person of the run gets a phone number of their own, so a leak check can never match someone else's. */
+let phoneCounter = 0;
 function newTown() {
   townCounter += 1;
   return { lat: 45.3 + townCounter * 0.05, lon: 6.0 + townCounter * 0.05 };
@@ -48,7 +50,8 @@ describe('Communities, map and contact notifications (e2e)', () => {
     confirm = true,
   ): Promise<Registered> {
     const id = uniqueBuildingId('n');
-    const phone = `+4179${String(1_000_000 + townCounter * 1000 + Math.floor(Math.random() * 999)).slice(-7)}`;
+    phoneCounter += 1;
+    const phone = `+4179${String(1_000_000 + phoneCounter).slice(-7)}`;
     const body = registrationBody({ buildingId: id, lat: at.lat, lon: at.lon, phone });
     await sut.http().post(`/api/${route}`).send(body).expect(201);
     const mail = await latestMail(dataSource, id);
@@ -65,7 +68,7 @@ describe('Communities, map and contact notifications (e2e)', () => {
 
   const mailsOfKind = async (kind: string) => (await readOutbox(dataSource)).filter((mail) => mail.kind === kind);
   const membershipOf = async (buildingId: string) =>
-    await dataSource.query<{ community_id: string }[]>('SELECT community_id FROM community_members WHERE building_id = $1', [buildingId]);
+    await dataSource.query<{ community_id: string }[]>('SELECT community_id FROM community_buildings WHERE building_id = $1 AND community_id IS NOT NULL', [buildingId]);
 
   it('should group neighbours within the radius, chains included, and rank by autarky', async () => {
     const town = newTown();
@@ -144,7 +147,7 @@ describe('Communities, map and contact notifications (e2e)', () => {
   it('should recompute once for a burst of registrations', async () => {
     await settle(sut, { deliverMail: false });
     const recomputation = sut.app.get(RecomputationService);
-    const runs = jest.spyOn(recomputation, 'recomputeNow');
+    const runs = jest.spyOn(recomputation, 'runNow');
     const town = newTown();
     await Promise.all(
       Array.from({ length: 15 }, (_, i) =>
@@ -212,12 +215,12 @@ describe('Communities, map and contact notifications (e2e)', () => {
     const [{ community_id: communityId }] = await membershipOf(a.id);
 
     await sut.http().post('/api/unsubscribe').send({ token: c.unsubscribe }).expect(200);
-    const [state] = await dataSource.query<{
-      building_ids: string[];
-    }[]>('SELECT building_ids FROM community_contact_state WHERE community_id = $1', [communityId]);
-    expect(state.building_ids).toEqual([a.id, b.id].sort());
-    await settle(sut, { deliverMail: false });
+    // At once, not at the next recomputation: nothing of the person waits for a run.
     expect(await membershipOf(c.id)).toEqual([]);
+    expect(await membershipOf(a.id)).toEqual([{ community_id: communityId }]);
+    const lists = await dataSource.query<{ building_id: string }[]>('SELECT building_id FROM community_contact_lists WHERE building_id = ANY($1)', [[a.id, b.id, c.id]]);
+    expect(lists.map((list) => list.building_id).sort()).toEqual([a.id, b.id].sort());
+    await settle(sut, { deliverMail: false });
     const pending = (await readOutbox(dataSource)).filter((mail) => mail.status === 'pending');
     expect(pending.filter((mail) => mail.text.includes(c.email) || mail.text.includes(c.phone))).toEqual([]);
   });
@@ -262,11 +265,52 @@ describe('Communities, map and contact notifications (e2e)', () => {
       expect(Object.keys(near[0]).sort()).toEqual(['lat', 'lon', 'type']);
     });
 
+    it('should answer a viewport with markers from zoom 14 on and counts per cell below, cacheable per viewport', async () => {
+      const town = newTown();
+      const people = [await register(town), await register(offsetMeters(town, 60, 0)), await register(offsetMeters(town, 0, 60), 'interest-pool')];
+      await settle(sut, { deliverMail: false });
+      const bbox = [town.lon - 0.01, town.lat - 0.01, town.lon + 0.01, town.lat + 0.01].join(',');
+
+      const close = await sut.http().get('/api/map/buildings').query({ bbox, zoom: 15 }).expect(200);
+      expect(close.headers['cache-control']).toBe('public, max-age=30, must-revalidate');
+      expect(close.body).toMatchObject({ zoom: 15, kind: 'markers' });
+      expect(close.body.markers).toHaveLength(3);
+      expect(close.body.markers.filter((m: { type: string }) => m.type === 'anonymous')).toHaveLength(1);
+      const numbers = numbersIn(close.body);
+      for (const person of people) expect(numbers).not.toContain(person.lat);
+
+      const far = await sut.http().get('/api/map/buildings').query({ bbox, zoom: 9 }).expect(200);
+      expect(far.body).toMatchObject({ zoom: 9, kind: 'cells' });
+      expect(far.body.markers).toBeUndefined();
+      expect(far.body.cells.reduce((sum: number, cell: { count: number }) => sum + cell.count, 0)).toBeGreaterThanOrEqual(3);
+
+      await sut.http().get('/api/map/buildings').query({ bbox, zoom: 15 }).set('If-None-Match', close.headers.etag).expect(304);
+      await register(newTown());
+      await settle(sut, { deliverMail: false });
+      await sut.http().get('/api/map/buildings').query({ bbox, zoom: 15 }).set('If-None-Match', close.headers.etag).expect(200);
+    });
+
+    it.each([
+      [{ bbox: 'a,b,c,d', zoom: 15 }, 'bbox must be'],
+      [{ bbox: '8.4,47.4,8.3,47.5', zoom: 15 }, 'minLon < maxLon'],
+      [{ bbox: '8.3,47.4,8.4', zoom: 15 }, 'bbox must be'],
+      [{ bbox: '8.3,47.4,8.4,47.5', zoom: 25 }, 'zoom'],
+      [{ bbox: '8.3,47.4,8.4,47.5', zoom: 'x' }, 'zoom'],
+    ])('should refuse the viewport %j with 400', async (query, message) => {
+      const response = await sut.http().get('/api/map/buildings').query(query).expect(400);
+      expect(response.body.message).toContain(message);
+    });
+
     it('should answer 304 to a matching ETag and send gzip when accepted', async () => {
       const full = await sut.http().get('/api/map/buildings').set('Accept-Encoding', 'gzip').expect(200);
       expect(full.headers['content-encoding']).toBe('gzip');
       await sut.http().get('/api/map/buildings').set('If-None-Match', full.headers.etag).expect(304);
+      // An unconfirmed registration changes nothing the public sees; a confirmed one does.
       await register(newTown(), 'interest-pool', false);
+      await settle(sut, { deliverMail: false });
+      await sut.http().get('/api/map/buildings').set('If-None-Match', full.headers.etag).expect(304);
+      await register(newTown(), 'interest-pool');
+      await settle(sut, { deliverMail: false });
       await sut.http().get('/api/map/buildings').set('If-None-Match', full.headers.etag).expect(200);
     });
 
@@ -281,6 +325,7 @@ describe('Communities, map and contact notifications (e2e)', () => {
       await register(offsetMeters(place, 100, 0), 'interest-pool', false);
       expect((await sut.http().post('/api/potential').send({ address }).expect(200)).body).toMatchObject({ potential: false });
       await register(offsetMeters(place, 0, 100), 'interest-pool');
+      await settle(sut, { deliverMail: false });
       const partnered = await sut.http().post('/api/potential').send({ address }).expect(200);
       expect(partnered.body).toMatchObject({ potential: true, cluster_info: { num_members: 2, autarky_percent: null } });
     });

@@ -29,9 +29,11 @@ describe('Compatibility routes of the previous version (e2e)', () => {
     await database.drop();
   });
 
+  /** Confirms, and waits for the recomputation that puts the building on the map. */
   async function confirm(buildingId: string): Promise<void> {
     const mail = await latestMail(sut.dataSource, buildingId);
     await sut.http().post('/api/verification/confirm').send({ token: linkToken(mail, 'confirm') }).expect(200);
+    await settle(sut, { deliverMail: false });
   }
 
   it('should suggest addresses while the page types, in its shape', async () => {

@@ -42,10 +42,10 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     await first.app.get(RecomputationService).settled();
     expect(await first.app.get(RecomputationService).recomputeNow()).toMatchObject({ ran: true, communities: 1 });
     const store = first.app.get(CommunityStore);
-    const computed = await store.findRanked(manager);
+    const computed = await store.allCommunities(manager);
     expect(computed).toHaveLength(1);
     const notifiedAt = new Date('2026-11-27T10:00:00.000Z');
-    await store.saveContactState(manager, computed[0].id, ['persist-pool', 'persist-full'], notifiedAt);
+    await store.saveDigests(manager, [{ buildingId: 'persist-full', digest: 'f'.repeat(32) }], notifiedAt);
     await first.close();
 
     const second = await startTestApp(env);
@@ -57,9 +57,8 @@ describe.each(availableModes())('Persistence across restarts (%s database)', (mo
     const token = await second.app.get(TokensService).findByToken(again, issued.token, 'unsubscribe');
     expect(token).toMatchObject({ buildingId: 'persist-full', kind: 'unsubscribe', usedAt: null, expiresAt: null });
     await second.app.get(RecomputationService).settled();
-    expect(await second.app.get(CommunityStore).findRanked(again)).toEqual(computed);
-    const state = await second.app.get(CommunityStore).findContactState(again, computed[0].id);
-    expect(state).toEqual({ communityId: computed[0].id, buildingIds: ['persist-full', 'persist-pool'], notifiedAt });
+    expect(await second.app.get(CommunityStore).allCommunities(again)).toEqual(computed);
+    expect(await second.app.get(CommunityStore).digestsOf(again, ['persist-full'])).toEqual(new Map([['persist-full', 'f'.repeat(32)]]));
     await second.close();
   });
 });

@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponse } from '../common/api-error-responses';
 import type { Response } from 'express';
 import { RateBudget } from '../rate-limits/rate-budget.decorator';
 import { AddressSearchService } from './address-search.service';
@@ -24,9 +25,9 @@ export class AddressesController {
       'Successful answers may be cached for five minutes.',
   })
   @ApiOkResponse({ type: AddressSuggestionsDto })
-  @ApiBadRequestResponse({ description: 'q is missing, shorter than 2 or longer than 100 characters, or has other characters' })
-  @ApiServiceUnavailableResponse({ description: 'The federal address directory is not answering' })
-  @ApiTooManyRequestsResponse({ description: 'Too many requests from this client (RATE_LIMIT_AUTOCOMPLETE, see Retry-After)' })
+  @ApiErrorResponse(400, 'q is missing, shorter than 2 or longer than 100 characters, or has other characters')
+  @ApiErrorResponse(503, 'The federal address directory is not answering')
+  @ApiErrorResponse(429, 'Too many requests from this client (RATE_LIMIT_AUTOCOMPLETE, see Retry-After)')
   async suggestions(@Query() query: AddressQueryDto, @Res({ passthrough: true }) response: Response): Promise<AddressSuggestionsDto> {
     const answer = await this.search.suggestions(query.q);
     response.setHeader('Cache-Control', SUCCESS_CACHE_CONTROL);

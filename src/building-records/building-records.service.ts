@@ -86,9 +86,14 @@ export class BuildingRecordsService {
     ];
   }
 
-  /** Changes whenever a record of either table is added, changed or removed. */
-  async fingerprint(manager: EntityManager): Promise<string> {
-    return `${await this.buildings.fingerprint(manager)}|${await this.interestPool.fingerprint(manager)}`;
+  /** The confirmed records among the given ids, from both tables (an id in neither, or unconfirmed, is absent). */
+  async findConfirmedForCommunities(manager: EntityManager, buildingIds: readonly string[]): Promise<SourceRecord[]> {
+    const registered = await this.buildings.findConfirmedByIds(manager, buildingIds);
+    const anonymous = await this.interestPool.findConfirmedByIds(manager, buildingIds);
+    return [
+      ...registered.map((row): SourceRecord => ({ ...row, type: 'registered' })),
+      ...anonymous.map((row): SourceRecord => ({ ...row, type: 'anonymous' })),
+    ];
   }
 
   /** Stores the record in the table of the owner's choice, taking it out of the other one. */

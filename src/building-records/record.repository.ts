@@ -6,15 +6,17 @@ import { BuildingRecord, BuildingRecordFields, RECORD_COLUMNS, RECORD_FIELDS, St
 export type RecordInput = Omit<BuildingRecordFields, 'verified' | 'verifiedAt' | 'registeredAt'> &
   Partial<Pick<BuildingRecordFields, 'verified' | 'verifiedAt' | 'registeredAt'>>;
 
-/** The few columns the community engine and the public map need, read without the personal data. */
+/** The few columns the community engine and the public map need of a confirmed record, without the personal data. */
 export type CommunityInputRow = {
   building_id: string;
   lat: number;
   lon: number;
   annual_consumption_kwh: number;
   potential_pv_kwp: number;
-  verified: boolean;
+  verified_at: Date;
 };
+
+const COMMUNITY_INPUT = 'building_id, lat, lon, annual_consumption_kwh, potential_pv_kwp, verified_at';
 
 export type BoundingBox = { minLat: number; maxLat: number; minLon: number; maxLon: number };
 
@@ -79,9 +81,15 @@ export class RecordRepository {
 
   /** Every confirmed record, as plain rows: 100 000 of them are read in one round trip. */
   findConfirmedForCommunities(manager: EntityManager): Promise<CommunityInputRow[]> {
-    return manager.query<CommunityInputRow[]>(
-      `SELECT building_id, lat, lon, annual_consumption_kwh, potential_pv_kwp, verified FROM ${this.table(manager)} WHERE verified`,
-    );
+    return manager.query<CommunityInputRow[]>(`SELECT ${COMMUNITY_INPUT} FROM ${this.table(manager)} WHERE verified`);
+  }
+
+  /** The confirmed records among the given ids, as the engine reads them. */
+  findConfirmedByIds(manager: EntityManager, buildingIds: readonly string[]): Promise<CommunityInputRow[]> {
+    if (buildingIds.length === 0) return Promise.resolve([]);
+    return manager.query<CommunityInputRow[]>(`SELECT ${COMMUNITY_INPUT} FROM ${this.table(manager)} WHERE verified AND building_id = ANY($1::varchar[])`, [
+      buildingIds,
+    ]);
   }
 
   /** Records inside a bounding box (the caller filters by exact distance). */
@@ -90,14 +98,6 @@ export class RecordRepository {
       `SELECT ${SELECT_RECORD} FROM ${this.table(manager)} WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4`,
       [box.minLat, box.maxLat, box.minLon, box.maxLon],
     );
-  }
-
-  /** Changes whenever a record is added, changed or removed: cheap enough to ask on every map read. */
-  async fingerprint(manager: EntityManager): Promise<string> {
-    const [row] = await manager.query<{ total: number; latest: string }[]>(
-      `SELECT count(*)::int AS total, coalesce(to_char(max(updated_at), 'YYYYMMDDHH24MISSUS'), '-') AS latest FROM ${this.table(manager)}`,
-    );
-    return `${row.total}.${row.latest}`;
   }
 
   /** One page of records, newest registration first, with the total matching the filter. */

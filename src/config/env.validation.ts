@@ -174,6 +174,9 @@ export class Env {
   @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_AUTOCOMPLETE') })
   RATE_LIMIT_AUTOCOMPLETE = '120/1m';
 
+  @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_MAP') })
+  RATE_LIMIT_MAP = '600/1m';
+
   @Matches(RATE_PATTERN, { message: rateMessage('RATE_LIMIT_LINKS') })
   RATE_LIMIT_LINKS = '10/1m';
 
@@ -248,6 +251,15 @@ export class Env {
   @Min(10, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
   @Max(2000, { message: 'ANONYMITY_RADIUS_M must be a number of metres between 10 and 2000' })
   ANONYMITY_RADIUS_M = 120;
+
+  @Transform(toNumber)
+  @IsInt({ message: 'CONTACT_LIST_SIZE must be an integer between 2 and 500' })
+  @Min(2, { message: 'CONTACT_LIST_SIZE must be an integer between 2 and 500' })
+  @Max(500, { message: 'CONTACT_LIST_SIZE must be an integer between 2 and 500' })
+  CONTACT_LIST_SIZE = 50;
+
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'COMMUNITY_CONSISTENCY_CRON must be a cron expression such as "30 3 * * *"' })
+  COMMUNITY_CONSISTENCY_CRON = '30 3 * * *';
 
   @IsIn(ADDRESS_DIRECTORIES, { message: `ADDRESS_DIRECTORY must be one of: ${ADDRESS_DIRECTORIES.join(', ')}` })
   ADDRESS_DIRECTORY: AddressDirectoryKind = 'geoadmin';

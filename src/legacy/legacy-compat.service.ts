@@ -74,7 +74,7 @@ export class LegacyCompatService {
   }
 
   async clusters(): Promise<LegacyClustersDto> {
-    const { clusters } = await this.publicMap.communities();
+    const { clusters } = await this.publicMap.publishedCommunities();
     return {
       clusters: clusters.map((community) => ({
         cluster_id: community.community_id,

@@ -66,7 +66,7 @@ export class LegacyExportService {
         );
         await write('}');
       }
-      const states = await this.communities.findContactStates(manager);
+      const states = await this.communities.contactListsByCommunity(manager);
       await write(`},\n"cluster_contact_state": ${JSON.stringify(Object.fromEntries(states))},\n`);
       const memberships = await this.communities.findCommunityOfEachBuilding(manager);
       await write(`"clusters": ${JSON.stringify(Object.fromEntries(memberships))},\n`);

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { sendPrepared } from '../communities/public/prepared-response';
+import { sendVersioned } from '../communities/public/prepared-response';
 import { PublicMapService } from '../communities/public/public-map.service';
 import { AddressQueryDto } from '../addresses/dto/address-query.dto';
-import { RateBudget, SkipRateLimit } from '../rate-limits/rate-budget.decorator';
+import { RateBudget } from '../rate-limits/rate-budget.decorator';
 import { RegisterDto } from '../registration/dto/register.dto';
 import {
   LegacyBuildingsDto,
@@ -72,15 +72,15 @@ export class LegacyController {
   }
 
   @Get('get_all_buildings')
-  @SkipRateLimit()
+  @RateBudget('map')
   @ApiOperation({ deprecated: true, summary: 'All buildings, jittered (previous version)', description: 'Use GET /api/map/buildings instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyBuildingsDto })
   async buildings(@Req() request: Request, @Res() response: Response): Promise<void> {
-    sendPrepared(request, response, await this.map.buildingsResponse());
+    await sendVersioned(request, response, await this.map.buildings());
   }
 
   @Get('get_all_clusters')
-  @SkipRateLimit()
+  @RateBudget('map')
   @ApiOperation({ deprecated: true, summary: 'Candidate communities (previous version)', description: 'Use GET /api/clusters instead.' + ERRORS })
   @ApiOkResponse({ type: LegacyClustersDto })
   clusters(): Promise<LegacyClustersDto> {

@@ -23,6 +23,9 @@ export type OutboxEntry = {
   headers?: Record<string, string>;
 };
 
+/** Rows per multi-row insert: large enough to save round trips, small enough for bounded statements. */
+const ENQUEUE_BATCH = 2000;
+
 export type OutboxCounts = { pending: number; failed: number; sent: number };
 
 /** The transactional outbox: mails are written with the change that causes them and sent by OutboxWorker. */
@@ -61,6 +64,32 @@ export class MailService {
       .returning(['id'])
       .execute();
     return Array.isArray(result.raw) && result.raw.length > 0;
+  }
+
+  /**
+   * Queues many mails in multi-row statements (the first recomputation of a large import queues tens of
+   * thousands). Returns how many were new; the others had been queued or sent before under the same key.
+   */
+  async enqueueMany(manager: EntityManager, entries: readonly OutboxEntry[]): Promise<number> {
+    let queued = 0;
+    for (let start = 0; start < entries.length; start += ENQUEUE_BATCH) {
+      const batch = entries.slice(start, start + ENQUEUE_BATCH);
+      const rows = await manager.query<{ id: string }[]>(
+        `INSERT INTO mail_outbox (idempotency_key, kind, building_id, mentions, payload)
+         SELECT key, kind, building_id, ARRAY(SELECT jsonb_array_elements_text(mentions)), payload
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::bytea[]) AS m(key, kind, building_id, mentions, payload)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+        [
+          batch.map((entry) => this.cipher.opaqueKey(entry.idempotencyKey)),
+          batch.map((entry) => entry.kind),
+          batch.map((entry) => entry.buildingId),
+          batch.map((entry) => JSON.stringify([...new Set(entry.mentions ?? [])])),
+          batch.map(({ to, subject, text, html, headers }) => this.cipher.seal({ to, subject, text, html, ...(headers ? { headers } : {}) })),
+        ],
+      );
+      queued += rows.length;
+    }
+    return queued;
   }
 
   /**

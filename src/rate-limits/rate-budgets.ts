@@ -5,7 +5,7 @@ import { durationToMs, Env } from '../config/env.validation';
  * client cannot multiply its allowance by spreading its requests over equivalent routes; `default`
  * covers every route that declares no budget.
  */
-export const RATE_BUDGETS = ['default', 'registration', 'lookup', 'autocomplete', 'links', 'mail-request'] as const;
+export const RATE_BUDGETS = ['default', 'registration', 'lookup', 'autocomplete', 'links', 'mail-request', 'map'] as const;
 export type RateBudgetName = (typeof RATE_BUDGETS)[number];
 
 const SETTINGS = {
@@ -15,6 +15,7 @@ const SETTINGS = {
   autocomplete: 'RATE_LIMIT_AUTOCOMPLETE',
   links: 'RATE_LIMIT_LINKS',
   'mail-request': 'RATE_LIMIT_MAIL_REQUEST',
+  map: 'RATE_LIMIT_MAP',
 } as const satisfies Record<RateBudgetName, keyof Env>;
 
 /** A budget's limit and window (ms), from its validated setting such as `10/1h`. */

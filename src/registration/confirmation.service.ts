@@ -5,6 +5,7 @@ import { BuildingEvents } from '../building-records/building-record.events';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { lockBuilding, lockErasureGateShared } from '../building-records/record-locks';
 import { ContactNotifier } from '../communities/notifications/contact-notifier.service';
+import { CommunityChanges } from '../communities/recomputation/community-changes.service';
 import { OutboxWorker } from '../mail/outbox.worker';
 import { isWellFormedToken } from '../tokens/token-format';
 import { TokensService } from '../tokens/tokens.service';
@@ -24,6 +25,7 @@ export class ConfirmationService {
     private readonly tokens: TokensService,
     private readonly records: BuildingRecordsService,
     private readonly notifier: ContactNotifier,
+    private readonly changes: CommunityChanges,
     private readonly outbox: OutboxWorker,
     private readonly events: EventEmitter2,
   ) {}
@@ -60,7 +62,10 @@ export class ConfirmationService {
     const now = new Date();
     const firstUse = await this.tokens.markUsed(manager, stored.tokenHash, now);
     const newlyVerified = firstUse && (await this.records.markVerified(manager, found, now));
-    if (newlyVerified) await this.notifier.notifyNeighboursOfConfirmation(manager, stored.buildingId);
+    if (newlyVerified) {
+      await this.changes.noted(manager, [stored.buildingId]);
+      await this.notifier.notifyNeighboursOfConfirmation(manager, stored.buildingId);
+    }
     return { ...confirmed, already_verified: !newlyVerified };
   }
 }

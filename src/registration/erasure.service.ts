@@ -6,7 +6,7 @@ import { BuildingEvents } from '../building-records/building-record.events';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { lockBuilding, lockErasureGateExclusively } from '../building-records/record-locks';
 import { advisoryKey } from '../common/advisory-lock';
-import { CommunityStore } from '../communities/store/community.store';
+import { CommunityChanges } from '../communities/recomputation/community-changes.service';
 import { Env } from '../config/env.validation';
 import { unsubscribeLinkMail } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
@@ -28,7 +28,7 @@ export class ErasureService {
     private readonly tokens: TokensService,
     private readonly mail: MailService,
     private readonly outbox: OutboxWorker,
-    private readonly communities: CommunityStore,
+    private readonly communities: CommunityChanges,
     private readonly events: EventEmitter2,
   ) {}
 
@@ -62,7 +62,7 @@ export class ErasureService {
     const removed = await this.records.remove(manager, buildingId);
     await this.tokens.removeForBuilding(manager, buildingId);
     const mailCopies = await this.mail.removeForBuilding(manager, buildingId);
-    await this.communities.forgetBuilding(manager, buildingId);
+    await this.communities.erased(manager, buildingId);
     return { removed, mailCopies };
   }
 

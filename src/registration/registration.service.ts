@@ -4,6 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProfileSigner } from '../addresses/profile-signer.service';
 import { BuildingEvents } from '../building-records/building-record.events';
+import { CommunityChanges } from '../communities/recomputation/community-changes.service';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { RecordInput } from '../building-records/record.repository';
 import { lockBuilding } from '../building-records/record-locks';
@@ -29,6 +30,7 @@ export class RegistrationService {
     private readonly config: ConfigService<Env, true>,
     private readonly records: BuildingRecordsService,
     private readonly signer: ProfileSigner,
+    private readonly changes: CommunityChanges,
     private readonly tokens: TokensService,
     private readonly mail: MailService,
     private readonly outbox: OutboxWorker,
@@ -76,7 +78,10 @@ export class RegistrationService {
 
   private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<void> {
     await lockBuilding(manager, fields.buildingId);
+    const previous = await this.records.find(manager, fields.buildingId);
     await this.records.save(manager, type, fields);
+    // A confirmed record registered again is unconfirmed again: it leaves the public data.
+    if (previous?.record.verified) await this.changes.noted(manager, [fields.buildingId]);
     await this.tokens.revokeUnusedVerification(manager, fields.buildingId);
     const verification = await this.tokens.issue(
       manager,

@@ -2,10 +2,12 @@ import { EntityManager } from 'typeorm';
 import { RecordType } from '../../src/building-records/building-record';
 import { BuildingRecordsService } from '../../src/building-records/building-records.service';
 import { CommunitiesModule } from '../../src/communities/communities.module';
-import { LatLon, offsetMeters } from '../../src/geo/geo';
-import { ContactNotifier, NotifiableCommunity } from '../../src/communities/notifications/contact-notifier.service';
+import { ContactMember } from '../../src/communities/engine/contact-lists';
+import { zOrderKey } from '../../src/communities/engine/nearby-window';
+import { ContactNotifier } from '../../src/communities/notifications/contact-notifier.service';
 import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { CommunityStore } from '../../src/communities/store/community.store';
+import { LatLon, offsetMeters } from '../../src/geo/geo';
 import { uniqueBuildingId } from '../helpers/factories';
 import { QueuedMail, readOutbox } from '../helpers/outbox';
 import { ServiceContext, startServiceContext } from '../helpers/service-context';
@@ -16,7 +18,7 @@ function newPlace(): LatLon {
   return { lat: 45.4 + placeCounter * 0.05, lon: 6.2 + placeCounter * 0.05 };
 }
 
-type Member = { id: string; email: string; type: RecordType; verified: boolean; at: LatLon };
+type Member = { id: string; email: string; type: RecordType; at: LatLon; confirmedAt: Date };
 
 describe(ContactNotifier.name, () => {
   let context: ServiceContext;
@@ -39,9 +41,10 @@ describe(ContactNotifier.name, () => {
     await context.close();
   });
 
-  async function member(at: LatLon, type: RecordType = 'registered', verified = true): Promise<Member> {
+  async function member(at: LatLon, type: RecordType = 'registered'): Promise<Member> {
     const id = uniqueBuildingId('cn');
     const email = `${id}@example.ch`;
+    const confirmedAt = new Date();
     await records.save(manager, type, {
       buildingId: id,
       email,
@@ -54,62 +57,77 @@ describe(ContactNotifier.name, () => {
       annualConsumptionKwh: 5000,
       potentialPvKwp: 5,
       profile: { building_id: id, lat: at.lat, lon: at.lon },
-      ...(verified ? { verified: true, verifiedAt: new Date() } : {}),
+      verified: true,
+      verifiedAt: confirmedAt,
     });
-    return { id, email, type, verified, at };
+    return { id, email, type, at, confirmedAt };
   }
 
-  function community(id: string, members: Member[]): NotifiableCommunity {
-    return {
-      community_id: id,
-      autarky_percent: 30,
-      members: members.map((m) => ({ building_id: m.id, lat: m.at.lat, lon: m.at.lon, annual_consumption_kwh: 5000, potential_pv_kwp: 5, verified: m.verified, type: m.type })),
-    };
+  /** A community as the full pass hands it over: its confirmed full registrations only. */
+  function community(members: Member[]): Map<string, { autarkyPercent: number; members: ContactMember[] }> {
+    const registered = members.filter((m) => m.type === 'registered');
+    return new Map([
+      [uniqueBuildingId('c'), { autarkyPercent: 30, members: registered.map((m) => ({ building_id: m.id, z_key: zOrderKey(m.at), confirmed_at: m.confirmedAt.getTime() })) }],
+    ]);
   }
 
   const mailsTo = async (kind: string, members: Member[]): Promise<QueuedMail[]> =>
     (await readOutbox(context.dataSource)).filter((mail) => mail.kind === kind && members.some((m) => m.id === mail.buildingId));
 
-  it('should send the overview to confirmed full registrations only, listing only them, once per change of that set', async () => {
+  it('should send each confirmed full registration its list once, and again only when the list changes', async () => {
     const place = newPlace();
     const first = await member(place);
     const second = await member(offsetMeters(place, 40, 0));
     const pooled = await member(offsetMeters(place, 80, 0), 'anonymous');
-    const unconfirmed = await member(offsetMeters(place, 120, 0), 'registered', false);
-    const id = uniqueBuildingId('c');
-    const all = [first, second, pooled, unconfirmed];
+    const pair = community([first, second, pooled]);
 
-    expect(await sut.notifyCommunities(manager, [community(id, all)], new Date())).toBe(2);
-    const mails = await mailsTo('contact-overview', all);
+    expect(await sut.notifyAll(manager, pair, new Date())).toBe(2);
+    const mails = await mailsTo('contact-overview', [first, second, pooled]);
     expect(mails.map((mail) => mail.to).sort()).toEqual([first.email, second.email].sort());
     for (const mail of mails) {
       expect(mail.text).toContain(first.email);
       expect(mail.text).toContain(second.email);
       expect(mail.text).not.toContain(pooled.email);
-      expect(mail.text).not.toContain(unconfirmed.email);
     }
-    expect(await sut.notifyCommunities(manager, [community(id, all)], new Date())).toBe(0);
+    expect(await sut.notifyAll(manager, pair, new Date())).toBe(0);
 
     const third = await member(offsetMeters(place, 0, 40));
-    expect(await sut.notifyCommunities(manager, [community(id, [...all, third])], new Date())).toBe(3);
-    expect((await store.findContactState(manager, id))?.buildingIds).toEqual([first.id, second.id, third.id].sort());
+    expect(await sut.notifyAll(manager, community([first, second, third]), new Date())).toBe(3);
+  });
+
+  it('should tell the neighbours again when a building gets a new holder', async () => {
+    const place = newPlace();
+    const first = await member(place);
+    const second = await member(offsetMeters(place, 40, 0));
+    await sut.notifyAll(manager, community([first, second]), new Date());
+    const newHolder = { ...second, confirmedAt: new Date(second.confirmedAt.getTime() + 1000) };
+    expect(await sut.notifyAll(manager, community([first, newHolder]), new Date())).toBe(2);
   });
 
   it('should not send an overview to a lone confirmed member', async () => {
     const lone = await member(newPlace());
-    expect(await sut.notifyCommunities(manager, [community(uniqueBuildingId('c'), [lone])], new Date())).toBe(0);
+    expect(await sut.notifyAll(manager, community([lone]), new Date())).toBe(0);
   });
 
-  it('should carry an old contact state over to the community holding most of its members', async () => {
+  it('should cut the lists of a community larger than a list from the nearest members', async () => {
+    const place = newPlace();
+    const row = await Promise.all(Array.from({ length: 55 }, (_, i) => member(offsetMeters(place, 0, i * 30))));
+    await sut.notifyAll(manager, community(row), new Date());
+    const [mail] = await mailsTo('contact-overview', [row[0]]);
+    expect(mail.text).toContain(row[1].email);
+    expect(mail.text).not.toContain(row[54].email);
+  });
+
+  it('should carry an old contact state over, so that nobody is told again what they were told', async () => {
     const place = newPlace();
     const a = await member(place);
     const b = await member(offsetMeters(place, 40, 0));
-    const id = uniqueBuildingId('c');
+    const together = community([a, b]);
 
-    const outcome = await sut.seedContactStates(manager, [community(id, [a, b])], [[a.id, b.id, 'gone-building']], new Date());
-
-    expect(outcome).toEqual({ seeded: 1, unmatched: 0 });
-    expect(await sut.notifyCommunities(manager, [community(id, [a, b])], new Date())).toBe(0);
+    expect(await sut.seed(manager, together, [[a.id, b.id, 'gone-building']], new Date())).toEqual({ seeded: 1, unmatched: 0 });
+    expect(await sut.seed(manager, together, [['nowhere-1', 'nowhere-2']], new Date())).toEqual({ seeded: 0, unmatched: 1 });
+    expect(await sut.notifyAll(manager, together, new Date())).toBe(0);
+    expect((await store.digestsOf(manager, [a.id, b.id])).size).toBe(2);
   });
 
   it('should tell confirmed full registrations within the radius about a newly confirmed neighbour', async () => {

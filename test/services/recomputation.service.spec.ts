@@ -3,6 +3,7 @@ import { RecordType } from '../../src/building-records/building-record';
 import { BuildingRecordsService } from '../../src/building-records/building-records.service';
 import { CommunitiesModule } from '../../src/communities/communities.module';
 import { haversineMeters, LatLon, offsetMeters } from '../../src/geo/geo';
+import { CommunityChanges } from '../../src/communities/recomputation/community-changes.service';
 import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { CommunityStore } from '../../src/communities/store/community.store';
 import { uniqueBuildingId } from '../helpers/factories';
@@ -53,6 +54,7 @@ describe(RecomputationService.name, () => {
       profile: { building_id: buildingId, lat: at.lat, lon: at.lon },
       ...(verified ? { verified: true, verifiedAt: new Date() } : {}),
     });
+    await context.app.get(CommunityChanges).noted(manager, [buildingId]);
     return buildingId;
   }
 
@@ -73,9 +75,9 @@ describe(RecomputationService.name, () => {
     expect(community).toBeDefined();
     expect(await communityOf(b)).toBe(community);
     expect(await communityOf(alone)).toBeUndefined();
-    const stored = (await store.findRanked(manager)).find((c) => c.id === community)!;
-    expect(stored).toMatchObject({ numMembers: 2, totalConsumptionMwh: 10 });
-    for (const position of stored.memberPositions) {
+    const stored = (await store.allCommunities(manager)).find((c) => c.id === community)!;
+    expect(stored).toMatchObject({ num_members: 2, total_consumption_kwh: 10_000 });
+    for (const position of (await store.membersOf(manager, [community!])).map((m) => ({ lat: m.public_lat, lon: m.public_lon }))) {
       expect([place, offsetMeters(place, 100, 0)].some((exact) => position.lat === exact.lat && position.lon === exact.lon)).toBe(false);
       expect(Math.min(...[place, offsetMeters(place, 100, 0)].map((exact) => haversineMeters(exact, position)))).toBeLessThanOrEqual(120);
     }
@@ -94,13 +96,20 @@ describe(RecomputationService.name, () => {
     expect(await communityOf(a)).toBe(before);
   });
 
-  it('should know when the stored communities are older than the data', async () => {
+  it('should have work while changes are noted, and apply them one by one without a full pass', async () => {
     await sut.recomputeNow();
-    expect(await sut.isStale()).toBe(false);
-    await add(newPlace());
-    expect(await sut.isStale()).toBe(true);
-    await sut.recomputeNow();
-    expect(await sut.isStale()).toBe(false);
+    expect(await sut.hasWork()).toBe(false);
+    const place = newPlace();
+    const a = await add(place);
+    await add(offsetMeters(place, 60, 0));
+    expect(await sut.hasWork()).toBe(true);
+    const fullPassBefore = (await store.findRecomputation(manager))!.computed_at;
+
+    expect(await sut.runNow()).toEqual({ ran: true });
+
+    expect(await sut.hasWork()).toBe(false);
+    expect(await communityOf(a)).toBeDefined();
+    expect((await store.findRecomputation(manager))!.computed_at).toEqual(fullPassBefore);
   });
 
   it('should queue nothing and stay stale when told not to notify, and send the overviews on the next run', async () => {
@@ -112,7 +121,7 @@ describe(RecomputationService.name, () => {
 
     await context.dataSource.transaction((transaction) => sut.recomputeInTransaction(transaction, { notify: false }));
     expect(await overviewsFor([a, b])).toHaveLength(0);
-    expect(await sut.isStale()).toBe(true);
+    expect(await sut.hasWork()).toBe(true);
 
     expect(await sut.recomputeNow()).toMatchObject({ ran: true, notifications: 2 });
     expect(await overviewsFor([a, b])).toHaveLength(2);

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { compareIds } from './community-id';
 
 /**
- * A contact overview lists at most this many confirmed members: the recipient and its nearest
- * along the Z-order curve. Where buildings stand close together a community can chain through a
- * whole town, and thousands of strangers' addresses help no one.
+ * A contact overview lists at most this many confirmed members by default (CONTACT_LIST_SIZE): the
+ * recipient and its nearest along the Z-order curve. Where buildings stand close together a
+ * community can chain through a whole town, and thousands of strangers' addresses help no one.
  */
 export const CONTACT_LIST_SIZE = 50;
 

@@ -49,6 +49,20 @@ export function clusterPoints<T extends { lat: number; lon: number }>(points: re
   return groupByLabel(labels);
 }
 
+/**
+ * The neighbour test of clusterPoints for one pair, with the same arithmetic: code that finds
+ * neighbours outside the engine (the incremental recomputation, by database queries) must decide
+ * exactly as the engine does, or the two would disagree on a pair lying on the radius.
+ */
+export function areNeighbours(a: { lat: number; lon: number }, b: { lat: number; lon: number }, radiusM: number): boolean {
+  const lat1 = a.lat * DEG_TO_RAD;
+  const lat2 = b.lat * DEG_TO_RAD;
+  const sinHalfDLat = sin((lat2 - lat1) / 2);
+  const sinHalfDLon = sin((b.lon * DEG_TO_RAD - a.lon * DEG_TO_RAD) / 2);
+  const h = sinHalfDLat * sinHalfDLat + cos(lat1) * cos(lat2) * sinHalfDLon * sinHalfDLon;
+  return h <= haversineTermForDistance(radiusM + DISTANCE_TOLERANCE_M);
+}
+
 function validateOptions(opts: ClusterOptions): void {
   if (!Number.isFinite(opts.radiusM) || opts.radiusM < 0) {
     throw new RangeError(`radiusM must be a finite number ≥ 0, got ${opts.radiusM}`);

@@ -1,4 +1,4 @@
-import { communityPolygon, Ring } from './polygon';
+import { communityPolygon, hullVertices, Ring } from './polygon';
 
 /** Degrees are compared to 1e-12, well below rounding noise of sums like 47.47 + 0.0003 and far below a mm. */
 function expectRing(actual: Ring, expected: Ring): void {
@@ -87,5 +87,36 @@ describe(communityPolygon.name, () => {
 
   it('should refuse an empty community', () => {
     expect(() => communityPolygon([])).toThrow(RangeError);
+  });
+});
+
+describe(hullVertices.name, () => {
+  const random = (() => {
+    let state = 42;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+  })();
+  const cloud = (count: number, spread: number) => Array.from({ length: count }, () => ({ lat: 47.47 + (random() - 0.5) * spread, lon: 8.3 + (random() - 0.5) * spread }));
+
+  it('should give the same outline as all the points, so that a community can keep only its hull', () => {
+    for (let round = 0; round < 50; round++) {
+      const points = cloud(1 + Math.floor(random() * 40), random() < 0.2 ? 1e-9 : 0.01);
+      expect(communityPolygon(hullVertices(points))).toEqual(communityPolygon(points));
+    }
+  });
+
+  it('should grow like the hull of the union: hull(hull(A) ∪ B) outlines A ∪ B', () => {
+    for (let round = 0; round < 50; round++) {
+      const a = cloud(1 + Math.floor(random() * 30), 0.01);
+      const b = cloud(1 + Math.floor(random() * 5), 0.02);
+      expect(communityPolygon([...hullVertices(a), ...b])).toEqual(communityPolygon([...a, ...b]));
+    }
+  });
+
+  it('should keep collinear and repeated points to their extremes', () => {
+    const line = [0, 1, 2, 3].map((i) => ({ lat: 47 + i * 0.001, lon: 8 + i * 0.001 }));
+    expect(communityPolygon(hullVertices([...line, ...line]))).toEqual(communityPolygon(line));
   });
 });

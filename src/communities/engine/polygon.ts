@@ -31,6 +31,18 @@ export function communityPolygon(points: readonly LatLon[]): Ring {
   return ring;
 }
 
+/**
+ * The vertices of the convex hull (or the one or two points of a degenerate set). communityPolygon
+ * of them equals communityPolygon of all the points, so a community can keep just its hull and grow
+ * it: hull(A ∪ B) = hull(hull(A) ∪ B).
+ */
+export function hullVertices(points: readonly LatLon[]): LatLon[] {
+  const distinct = distinctSorted(points);
+  if (distinct.length <= 2) return distinct;
+  const hull = convexHull(distinct);
+  return hull.length >= 2 ? hull : distinct;
+}
+
 /** Points sorted by longitude then latitude, duplicates removed: the order the monotone chain needs. */
 function distinctSorted(points: readonly LatLon[]): LatLon[] {
   const sorted = [...points].sort((a, b) => a.lon - b.lon || a.lat - b.lat);

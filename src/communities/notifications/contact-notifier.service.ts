@@ -1,42 +1,51 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EntityManager } from 'typeorm';
 import { StoredRecord } from '../../building-records/building-record';
-import { BuildingRecordsService, SourceRecord } from '../../building-records/building-records.service';
+import { BuildingRecordsService } from '../../building-records/building-records.service';
 import { Env } from '../../config/env.validation';
-import { contactOverviewMail, newNeighbourMail } from '../../mail/mail-templates';
-import { MailService } from '../../mail/mail.service';
+import { haversineMeters } from '../../geo/geo';
+import { boxAround } from '../../geo/geo-box';
+import { contactOverviewMail, newNeighbourMail, RenderedMail } from '../../mail/mail-templates';
+import { MailService, OutboxEntry } from '../../mail/mail.service';
 import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
-import { haversineMeters } from '../../geo/geo';
-import { boxAround } from '../../geo/geo-box';
-import { nearbyWindows } from '../engine/nearby-window';
-import { CommunityStore } from '../store/community.store';
-
-export type NotifiableCommunity = { community_id: string; autarky_percent: number; members: SourceRecord[] };
-
-/**
- * A contact overview lists at most this many confirmed members (the recipient and its nearest).
- * Where buildings stand close together a community can chain through a whole town; sending each of
- * thousands of members everyone's contact details would be quadratic work and no use to anyone.
- */
-export const MAX_CONTACTS_PER_MAIL = 50;
+import { compareIds } from '../engine/community-id';
+import { contactList, contactListDigest, ContactMember, contactOrder, positionsToCheck } from '../engine/contact-lists';
+import { ContactListWork } from '../recomputation/incremental-recomputation';
+import { CommunityStore, ContactMemberRow } from '../store/community.store';
 
 type Contact = { address: string | null; email: string; phone: string | null; isNew?: boolean };
 
-function digest(ids: string[]): string {
-  return createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 24);
-}
+/** A contact overview about to be queued: who gets it, whom it lists, and the digest of that list. */
+type Overview = { recipientId: string; listIds: string[]; digest: string; previousDigest: string; autarkyPercent: number };
+
+const contactMember = (row: ContactMemberRow): ContactMember => ({ building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() });
 
 function contactOf(building: StoredRecord, isNew = false): Contact {
   return { address: building.address, email: building.email, phone: building.phone, isNew };
 }
 
+/** Where a member stands (or would stand) in a community's contact-list order. */
+function positionIn(ordered: readonly ContactMember[], member: { building_id: string; z_key: number }): number {
+  let low = 0;
+  let high = ordered.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const other = ordered[middle];
+    if (other.z_key < member.z_key || (other.z_key === member.z_key && compareIds(other.building_id, member.building_id) < 0)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * Tells confirmed neighbours about each other. Only full registrations take part: an entry of the
- * interest pool is counted in communities but its contact details are never passed on.
+ * interest pool is counted in communities but its contact details are never passed on. Each
+ * confirmed full registration of a community receives the contact overview of its list (the
+ * whole community up to CONTACT_LIST_SIZE members, 50 by default; beyond, its nearest along the
+ * Z-order curve) whenever that list differs from the one it last received, once.
  */
 @Injectable()
 export class ContactNotifier {
@@ -48,74 +57,115 @@ export class ContactNotifier {
     private readonly mail: MailService,
   ) {}
 
-  /**
-   * For each community whose confirmed members (at least two) differ from the set last told,
-   * queues the contact overview to each of them and stores the new set, in the caller's transaction.
-   */
-  async notifyCommunities(manager: EntityManager, communities: NotifiableCommunity[], at: Date): Promise<number> {
-    const states = await this.store.findContactStates(manager);
-    const changed = communities
-      .map((community) => ({
-        community,
-        ids: community.members.filter((m) => m.type === 'registered' && m.verified).map((m) => m.building_id).sort(),
-      }))
-      .filter(({ community, ids }) => ids.length >= 2 && ids.join('\n') !== (states.get(community.community_id) ?? []).join('\n'));
-    if (changed.length === 0) return 0;
-    const records = new Map(
-      (await this.records.findRegistered(manager, changed.flatMap(({ ids }) => ids))).map((b) => [b.buildingId, b]),
-    );
-    let queued = 0;
-    for (const { community, ids } of changed) {
-      const members = ids.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
-      const contactLists = nearbyWindows(members, MAX_CONTACTS_PER_MAIL);
-      for (const recipient of members) {
-        const sent = await this.queueContactMail(manager, recipient, contactLists.get(recipient) ?? members, {
-          key: `overview:${community.community_id}:${digest(ids)}:${recipient.buildingId}`,
-          kind: 'contact-overview',
-          autarkyPercent: community.autarky_percent,
-          render: contactOverviewMail,
-        });
-        if (sent) queued++;
-      }
-      await this.store.saveContactState(manager, community.community_id, ids, at);
+  private get listSize(): number {
+    return this.config.get('CONTACT_LIST_SIZE', { infer: true });
+  }
+
+  /** After incremental changes: the lists around the changes (all lists of new, merged or split communities). */
+  async notifyWork(manager: EntityManager, work: ContactListWork, at: Date): Promise<number> {
+    const overviews: Overview[] = [];
+    const communities = new Map((await this.store.communitiesByIds(manager, [...work.communities.keys()])).map((c) => [c.id, c]));
+    for (const [communityId, entry] of work.communities) {
+      const community = communities.get(communityId);
+      if (!community) continue;
+      const ordered = contactOrder((await this.store.contactMembersOf(manager, communityId)).map(contactMember));
+      const positions = entry.all || ordered.length <= this.listSize + 1 + entry.changed.length
+        ? ordered.map((_, index) => index)
+        : positionsToCheck(ordered.length, ordered.length, entry.changed.map((member) => positionIn(ordered, member)), this.listSize);
+      overviews.push(...(await this.changedLists(manager, ordered, positions, community.autarky_percent)));
     }
-    return queued;
+    return this.send(manager, overviews, at);
+  }
+
+  /** After a full pass: every list of every community. */
+  async notifyAll(manager: EntityManager, communities: ReadonlyMap<string, { autarkyPercent: number; members: ContactMember[] }>, at: Date): Promise<number> {
+    const overviews: Overview[] = [];
+    for (const { autarkyPercent, members } of communities.values()) {
+      const ordered = contactOrder(members);
+      overviews.push(...(await this.changedLists(manager, ordered, ordered.map((_, index) => index), autarkyPercent)));
+    }
+    return this.send(manager, overviews, at);
   }
 
   /**
-   * Stores contact states carried over from elsewhere on the communities that now contain their
-   * members: each old member set goes to the community holding most of its confirmed full
-   * registrations, as the part of it still there (merged with a state already stored). Returns how
-   * many old sets found a community.
+   * Contact states carried over from elsewhere (the previous version), as sets of members told about
+   * each other: each set goes to the community holding most of its members, and each member still
+   * there is recorded as having received the list cut from the part of the set still there, unless
+   * it has a newer list already. Returns how many sets found a community.
    */
-  async seedContactStates(
+  async seed(
     manager: EntityManager,
-    communities: NotifiableCommunity[],
-    oldSets: string[][],
+    communities: ReadonlyMap<string, { members: ContactMember[] }>,
+    oldSets: readonly string[][],
     at: Date,
   ): Promise<{ seeded: number; unmatched: number }> {
-    const stored = await this.store.findContactStates(manager);
-    const confirmedOf = new Map(
-      communities.map((c) => [c.community_id, new Set(c.members.filter((m) => m.type === 'registered' && m.verified).map((m) => m.building_id))]),
-    );
-    const merged = new Map<string, Set<string>>();
+    const communityOf = new Map<string, string>();
+    for (const [id, { members }] of communities) for (const member of members) communityOf.set(member.building_id, id);
+    const seeded: { buildingId: string; digest: string }[] = [];
     let unmatched = 0;
     for (const oldSet of oldSets) {
-      let best: { id: string; overlap: string[] } | undefined;
-      for (const [id, confirmed] of confirmedOf) {
-        const overlap = oldSet.filter((buildingId) => confirmed.has(buildingId));
-        if (overlap.length > 0 && overlap.length > (best?.overlap.length ?? 0)) best = { id, overlap };
-      }
+      const best = bestCommunity(oldSet, communityOf);
       if (!best) {
         unmatched++;
         continue;
       }
-      const state = merged.get(best.id) ?? new Set(stored.get(best.id) ?? []);
-      best.overlap.forEach((buildingId) => state.add(buildingId));
-      merged.set(best.id, state);
+      const kept = new Set(oldSet);
+      const told = contactOrder(communities.get(best)!.members.filter((member) => kept.has(member.building_id)));
+      told.forEach((member, index) => seeded.push({ buildingId: member.building_id, digest: contactListDigest(contactList(told, index, this.listSize)) }));
     }
-    for (const [id, state] of merged) await this.store.saveContactState(manager, id, [...state], at);
+    const existing = await this.store.digestsOf(manager, seeded.map((entry) => entry.buildingId));
+    await this.store.saveDigests(manager, seeded.filter((entry) => !existing.has(entry.buildingId)), at);
     return { seeded: oldSets.length - unmatched, unmatched };
+  }
+
+  /** The overviews due at the given positions: those whose list differs from the one last received. */
+  private async changedLists(manager: EntityManager, ordered: readonly ContactMember[], positions: readonly number[], autarkyPercent: number): Promise<Overview[]> {
+    if (ordered.length < 2) return [];
+    const candidates = positions.map((index) => ({ member: ordered[index], list: contactList(ordered, index, this.listSize) }));
+    const stored = await this.store.digestsOf(manager, candidates.map(({ member }) => member.building_id));
+    return candidates
+      .map(({ member, list }) => ({
+        recipientId: member.building_id,
+        listIds: list.map((m) => m.building_id),
+        digest: contactListDigest(list),
+        previousDigest: stored.get(member.building_id) ?? 'none',
+        autarkyPercent,
+      }))
+      .filter((overview) => overview.previousDigest !== overview.digest);
+  }
+
+  /** Renders and queues the overviews in bulk, each with a fresh unsubscribe link, and records the lists sent. */
+  private async send(manager: EntityManager, overviews: readonly Overview[], at: Date): Promise<number> {
+    if (overviews.length === 0) return 0;
+    const records = new Map((await this.records.findRegistered(manager, [...new Set(overviews.flatMap((o) => o.listIds))])).map((r) => [r.buildingId, r]));
+    const sendable = overviews.filter((overview) => records.has(overview.recipientId));
+    const links = await this.tokens.issueMany(manager, sendable.map((overview) => overview.recipientId), 'unsubscribe', null);
+    const entries = sendable.map((overview, index): OutboxEntry => {
+      const recipient = records.get(overview.recipientId)!;
+      const listed = overview.listIds.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
+      return {
+        // One mail per change of a recipient's list: the key names the change, so a run repeated after a crash queues nothing twice.
+        idempotencyKey: `overview:${overview.recipientId}:${overview.previousDigest}:${overview.digest}`,
+        kind: 'contact-overview',
+        buildingId: overview.recipientId,
+        mentions: listed.map((b) => b.buildingId),
+        to: recipient.email,
+        ...this.render(contactOverviewMail, recipient, listed, overview.autarkyPercent, links[index].token),
+      };
+    });
+    const queued = await this.mail.enqueueMany(manager, entries);
+    await this.store.saveDigests(manager, sendable.map((overview) => ({ buildingId: overview.recipientId, digest: overview.digest })), at);
+    return queued;
+  }
+
+  private render(template: typeof contactOverviewMail, recipient: StoredRecord, members: StoredRecord[], autarkyPercent: number, unsubscribeToken: string, newId?: string): RenderedMail {
+    return template({
+      appName: this.config.get('APP_NAME', { infer: true }),
+      recipientAddress: recipient.address,
+      autarkyPercent,
+      members: members.map((b) => contactOf(b, b.buildingId === newId)),
+      unsubscribeUrl: unsubscribeUrl(this.config.get('APP_BASE_URL', { infer: true }), unsubscribeToken),
+    });
   }
 
   /**
@@ -134,42 +184,31 @@ export class ContactNotifier {
     const autarkyPercent = communityEnergy(
       members.map((b) => ({ annual_consumption_kwh: b.annualConsumptionKwh, potential_pv_kwp: b.potentialPvKwp })),
     ).autarky_percent;
-    let queued = 0;
-    for (const recipient of neighbours) {
-      const sent = await this.queueContactMail(manager, recipient, members, {
-        key: `new-neighbour:${buildingId}:${confirmed.verifiedAt?.getTime()}:${recipient.buildingId}`,
+    const links = await this.tokens.issueMany(manager, neighbours.map((b) => b.buildingId), 'unsubscribe', null);
+    return this.mail.enqueueMany(
+      manager,
+      neighbours.map((recipient, index) => ({
+        idempotencyKey: `new-neighbour:${buildingId}:${confirmed.verifiedAt?.getTime()}:${recipient.buildingId}`,
         kind: 'new-neighbour',
-        autarkyPercent,
-        render: newNeighbourMail,
-        newId: buildingId,
-      });
-      if (sent) queued++;
-    }
-    return queued;
+        buildingId: recipient.buildingId,
+        mentions: members.map((b) => b.buildingId),
+        to: recipient.email,
+        ...this.render(newNeighbourMail, recipient, members, autarkyPercent, links[index].token, buildingId),
+      })),
+    );
   }
+}
 
-  private async queueContactMail(
-    manager: EntityManager,
-    recipient: StoredRecord,
-    members: StoredRecord[],
-    mail: { key: string; kind: string; autarkyPercent: number; render: typeof contactOverviewMail; newId?: string },
-  ): Promise<boolean> {
-    const unsubscribe = await this.tokens.issue(manager, recipient.buildingId, 'unsubscribe', null);
-    const queued = await this.mail.enqueue(manager, {
-      idempotencyKey: mail.key,
-      kind: mail.kind,
-      buildingId: recipient.buildingId,
-      mentions: members.map((b) => b.buildingId),
-      to: recipient.email,
-      ...mail.render({
-        appName: this.config.get('APP_NAME', { infer: true }),
-        recipientAddress: recipient.address,
-        autarkyPercent: mail.autarkyPercent,
-        members: members.map((b) => contactOf(b, b.buildingId === mail.newId)),
-        unsubscribeUrl: unsubscribeUrl(this.config.get('APP_BASE_URL', { infer: true }), unsubscribe.token),
-      }),
-    });
-    if (!queued) await this.tokens.revoke(manager, unsubscribe.hash);
-    return queued;
+/** The community holding most of the set's members (ties: the smaller id), if any holds one. */
+function bestCommunity(set: readonly string[], communityOf: ReadonlyMap<string, string>): string | undefined {
+  const counts = new Map<string, number>();
+  for (const id of set) {
+    const community = communityOf.get(id);
+    if (community) counts.set(community, (counts.get(community) ?? 0) + 1);
   }
+  let best: string | undefined;
+  for (const [id, count] of counts) {
+    if (best === undefined || count > counts.get(best)! || (count === counts.get(best) && compareIds(id, best) < 0)) best = id;
+  }
+  return best;
 }

@@ -1,13 +1,17 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiErrorResponse, ApiErrorResponses } from '../../common/api-error-responses';
-import { CommunitiesDto, MapBuildingsDto } from './dto/public.dto';
+import { CommunitiesDto, MapBuildingsDto, MapViewportDto, MapViewportQueryDto } from './dto/public.dto';
+import { MARKER_MIN_ZOOM } from './map-grid';
 import { PotentialRequestDto, PotentialResultDto } from './dto/potential.dto';
 import { PotentialService } from './potential.service';
-import { sendPrepared } from './prepared-response';
+import { sendVersioned } from './prepared-response';
 import { PublicMapService } from './public-map.service';
-import { RateBudget, SkipRateLimit } from '../../rate-limits/rate-budget.decorator';
+import { RateBudget } from '../../rate-limits/rate-budget.decorator';
+
+/** A viewport may be cached a little while by browsers and proxies: markers move only when registrations do. */
+const VIEWPORT_CACHE_CONTROL = 'public, max-age=30, must-revalidate';
 
 @ApiTags('map')
 @Controller('api')
@@ -18,27 +22,40 @@ export class CommunitiesController {
   ) {}
 
   @Get('map/buildings')
-  @SkipRateLimit()
+  @RateBudget('map')
   @ApiOperation({
-    summary: 'All registered buildings for the map, at jittered positions',
-    description: 'No ids, no contact data, no exact coordinates. Supports ETag / If-None-Match (304) and gzip.',
+    summary: 'The map: confirmed registrations at their public (blurred) positions, by viewport',
+    description:
+      'With `bbox` and `zoom`: from zoom 14 on the markers inside the box (at most 5000; more are answered as counts), ' +
+      'below it counts per grid cell drawn at their centroid. Cacheable per viewport (ETag, If-None-Match → 304 as long ' +
+      'as nothing changed anywhere). Without `bbox`: every marker, as the previous page reads it; not meant for national ' +
+      'scale. No ids, no contact data, no exact coordinates.',
   })
-  @ApiOkResponse({ type: MapBuildingsDto })
-  @ApiErrorResponses(503)
-  async buildings(@Req() request: Request, @Res() response: Response): Promise<void> {
-    sendPrepared(request, response, await this.map.buildingsResponse());
+  @ApiExtraModels(MapBuildingsDto, MapViewportDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(MapViewportDto) }, { $ref: getSchemaPath(MapBuildingsDto) }] } })
+  @ApiErrorResponse(400, 'bbox is not minLon,minLat,maxLon,maxLat with min < max, or zoom is not an integer 0–20')
+  @ApiErrorResponse(429, 'Too many map requests from this client (RATE_LIMIT_MAP, see Retry-After)')
+  async buildings(@Query() query: MapViewportQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
+    if (query.bbox === undefined) {
+      await sendVersioned(request, response, await this.map.buildings());
+      return;
+    }
+    await sendVersioned(request, response, await this.map.viewport(query.bbox, query.zoom ?? MARKER_MIN_ZOOM), VIEWPORT_CACHE_CONTROL);
   }
 
   @Get('clusters')
-  @SkipRateLimit()
+  @RateBudget('map')
   @ApiOperation({
-    summary: 'Candidate communities ranked by autarky',
-    description: 'Members appear only as jittered positions. Supports ETag / If-None-Match (304) and gzip.',
+    summary: 'Candidate communities, ranked by their published autarky',
+    description:
+      'Members appear only as public (blurred) positions; figures are coarse and withheld below three members. ' +
+      'Supports ETag / If-None-Match (304) and gzip. The whole list: not meant for national scale.',
   })
   @ApiOkResponse({ type: CommunitiesDto })
+  @ApiErrorResponse(429, 'Too many map requests from this client (RATE_LIMIT_MAP, see Retry-After)')
   @ApiErrorResponses(503)
   async communities(@Req() request: Request, @Res() response: Response): Promise<void> {
-    sendPrepared(request, response, await this.map.communitiesResponse());
+    await sendVersioned(request, response, await this.map.communities());
   }
 
   @Post('potential')

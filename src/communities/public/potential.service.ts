@@ -3,14 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { AddressSearchService } from '../../addresses/address-search.service';
 import { ProfileSigner } from '../../addresses/profile-signer.service';
-import { BuildingRecordsService } from '../../building-records/building-records.service';
 import { Env } from '../../config/env.validation';
 import { haversineMeters, LatLon } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
 import { communityEnergy, EnergyMember } from '../engine/autarky';
 import { PotentialRequestDto, PotentialResultDto, ProvisionalGroupDto } from './dto/potential.dto';
 import { publicFigures } from './public-figures';
-import { publicPositionFor } from './public-position';
+import { CommunityStore } from '../store/community.store';
 
 type PublicNeighbour = LatLon & EnergyMember;
 
@@ -29,7 +28,7 @@ export class PotentialService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly records: BuildingRecordsService,
+    private readonly store: CommunityStore,
     private readonly addresses: AddressSearchService,
     private readonly signer: ProfileSigner,
   ) {}
@@ -57,15 +56,10 @@ export class PotentialService {
   /** Confirmed registrations whose public position lies within the radius plus the blur of the building. */
   private async publicNeighbours(building: GroupCentre): Promise<PublicNeighbour[]> {
     const reach = this.config.get('CLUSTER_RADIUS_M', { infer: true }) + this.config.get('ANONYMITY_RADIUS_M', { infer: true });
-    const publicPosition = publicPositionFor(this.config);
-    const nearby = await this.records.findInBox(this.dataSource.manager, boxAround(building, reach + this.config.get('ANONYMITY_RADIUS_M', { infer: true })));
-    return nearby
-      .filter(({ record }) => record.verified && record.buildingId !== building.building_id)
-      .map(({ record }) => ({
-        ...publicPosition({ building_id: record.buildingId, lat: record.lat, lon: record.lon }),
-        annual_consumption_kwh: record.annualConsumptionKwh,
-        potential_pv_kwp: record.potentialPvKwp,
-      }))
+    const shown = await this.store.snapshotInPublicBox(this.dataSource.manager, boxAround(building, reach));
+    return shown
+      .filter((row) => row.building_id !== building.building_id)
+      .map((row) => ({ lat: row.public_lat, lon: row.public_lon, annual_consumption_kwh: row.annual_consumption_kwh, potential_pv_kwp: row.potential_pv_kwp }))
       .filter((neighbour) => haversineMeters(neighbour, building) <= reach)
       .sort((a, b) => a.lat - b.lat || a.lon - b.lon);
   }

@@ -1,25 +1,30 @@
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
 
-/** A response prepared once per state of the data: JSON, its gzip form and an ETag. */
+/** A response prepared once per state of the data: JSON, its gzip form and its ETag. */
 export type PreparedResponse = { etag: string; json: Buffer; gzip: Buffer };
 
-export function prepare(fingerprint: string, body: unknown): PreparedResponse {
+/** An answer whose ETag is known before its body is prepared (it names a version of the data). */
+export type VersionedResponse = { etag: string; prepare: () => Promise<PreparedResponse> };
+
+export function prepare(etag: string, body: unknown): PreparedResponse {
   const json = Buffer.from(JSON.stringify(body));
-  const etag = `"${createHash('sha256').update(fingerprint).digest('base64url').slice(0, 27)}"`;
   return { etag, json, gzip: gzipSync(json, { level: 6 }) };
 }
 
-/** Sends a prepared response: 304 when the client has it, gzip when the client accepts it. */
-export function sendPrepared(request: Request, response: Response, prepared: PreparedResponse): void {
-  response.setHeader('ETag', prepared.etag);
-  response.setHeader('Cache-Control', 'public, max-age=0, must-revalidate');
+/**
+ * 304 when the client holds the current version (nothing is prepared or read beyond the version),
+ * otherwise the prepared body, gzip when the client accepts it.
+ */
+export async function sendVersioned(request: Request, response: Response, answer: VersionedResponse, cacheControl = 'public, max-age=0, must-revalidate'): Promise<void> {
+  response.setHeader('ETag', answer.etag);
+  response.setHeader('Cache-Control', cacheControl);
   response.setHeader('Vary', 'Accept-Encoding');
-  if (request.headers['if-none-match'] === prepared.etag) {
+  if (request.headers['if-none-match'] === answer.etag) {
     response.status(304).end();
     return;
   }
+  const prepared = await answer.prepare();
   response.type('application/json');
   if (request.acceptsEncodings('gzip') === 'gzip') {
     response.setHeader('Content-Encoding', 'gzip');

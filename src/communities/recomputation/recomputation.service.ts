@@ -1,38 +1,53 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
 import { DataSource, EntityManager } from 'typeorm';
 import { BuildingEvents } from '../../building-records/building-record.events';
+import { BuildingRecordsService, SourceRecord } from '../../building-records/building-records.service';
 import { ERASURE_GATE, lockErasureGateShared } from '../../building-records/record-locks';
 import { advisoryKey, lockForTransaction } from '../../common/advisory-lock';
-import { deriveKey } from '../../config/app-secret';
 import { Env } from '../../config/env.validation';
 import { OutboxWorker } from '../../mail/outbox.worker';
 import { JobCoordinator } from '../../scheduling/job-coordinator.service';
-import { buildCommunities, communityPolygonOf, withCommunityIds } from '../engine/communities';
+import { buildCommunities, withCommunityIds } from '../engine/communities';
+import { compareIds } from '../engine/community-id';
+import { ContactMember } from '../engine/contact-lists';
 import { ContactNotifier } from '../notifications/contact-notifier.service';
-import { publicPositionFor } from '../public/public-position';
-import { CommunityStore, StoredCommunity } from '../store/community.store';
-import { CommunitySource } from './community-source';
+import { cellCounts } from '../public/map-grid';
+import { CommunityRow, CommunityStore, SnapshotRow } from '../store/community.store';
+import { PublicMapStore } from '../store/public-map.store';
+import { communityRowOf, communitySettings, snapshotRowOf } from './community-geometry';
+import { ContactListWork, IncrementalRecomputation } from './incremental-recomputation';
 import { RecomputationTrigger } from './recomputation-trigger';
 
 const JOB = 'community-recompute';
+const CONSISTENCY_JOB = 'community-consistency';
 const SHUTDOWN_WAIT_MS = 5000;
+/** Changes taken per run: the rest follow in the next run at once. */
+const CHANGES_PER_RUN = 2000;
 
 export type RecomputeOutcome = { ran: boolean; communities: number; notifications: number };
 
 /**
- * seedContactStates: contact states carried over from elsewhere (the previous version), member sets
- * already told about each other. notify: false stores communities and states without queueing any
- * e-mail and leaves the result marked stale, so the service's next run sends what is really new.
+ * seedContactStates: sets of members already told about each other elsewhere (the previous
+ * version). notify: false stores communities and contact lists without queueing any e-mail and
+ * leaves a full pass due, so the service's next run sends only what is really new.
  */
 export type RecomputeOptions = { seedContactStates?: string[][]; notify?: boolean };
 export type SeededRecomputeOutcome = { communities: number; notifications: number; seeded: number; unmatched: number };
 
+type RunOutcome = { kind: 'changes' | 'full'; communities: number; notifications: number; changes: number };
+
 /**
- * Recomputes the communities after changes: when (RecomputationTrigger), single-flight across
- * replicas (an advisory lock), atomic (readers see the old or the new set), and at boot when the
- * stored result is older than the data.
+ * Keeps the communities in step with the records. A change (a confirmation, an erasure, a new
+ * holder) is noted in its own transaction; a run then applies the noted changes one by one, each
+ * touching only what lies within reach of the building (IncrementalRecomputation), and tells the
+ * confirmed neighbours whose contact list changed. A full pass (at start-up when one is due, by the
+ * admin route, once a night as a consistency check, and always when MIN_COMMUNITY_SIZE is not 2)
+ * recomputes everything from the records and keeps community ids. Runs are debounced within a
+ * maximum wait (RecomputationTrigger), single-flight across replicas and atomic.
  */
 @Injectable()
 export class RecomputationService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -42,25 +57,26 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly source: CommunitySource,
+    private readonly records: BuildingRecordsService,
     private readonly store: CommunityStore,
+    private readonly map: PublicMapStore,
+    private readonly incremental: IncrementalRecomputation,
     private readonly notifier: ContactNotifier,
     private readonly jobs: JobCoordinator,
     private readonly outbox: OutboxWorker,
+    private readonly scheduler: SchedulerRegistry,
   ) {
     this.trigger = new RecomputationTrigger(
-      () => this.recomputeNow(),
-      {
-        debounceMs: this.config.get('CLUSTER_RECOMPUTE_DEBOUNCE_MS', { infer: true }),
-        maxWaitMs: this.config.get('CLUSTER_RECOMPUTE_MAX_WAIT_MS', { infer: true }),
-      },
+      () => this.runNow(),
+      { debounceMs: this.config.get('CLUSTER_RECOMPUTE_DEBOUNCE_MS', { infer: true }), maxWaitMs: this.config.get('CLUSTER_RECOMPUTE_MAX_WAIT_MS', { infer: true }) },
       (error) => this.logger.warn(`Community recomputation failed, retrying: ${(error as Error).message}`),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.scheduleConsistencyPass();
     try {
-      if (await this.isStale()) this.trigger.request(0);
+      if (await this.hasWork()) this.trigger.request(0);
     } catch (error) {
       this.logger.warn(`Could not check whether communities are current: ${(error as Error).message}`);
       this.trigger.request();
@@ -68,6 +84,7 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.scheduler.doesExist('cron', CONSISTENCY_JOB)) this.scheduler.deleteCronJob(CONSISTENCY_JOB);
     await this.trigger.stop(SHUTDOWN_WAIT_MS);
   }
 
@@ -83,11 +100,11 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     this.trigger.request();
   }
 
-  /** Whether the data changed since the stored communities were computed. */
-  async isStale(): Promise<boolean> {
+  /** Whether a run has something to do: noted changes, or a full pass that is due. */
+  async hasWork(): Promise<boolean> {
     const manager = this.dataSource.manager;
-    const stored = await this.store.findRecomputation(manager);
-    return stored?.sourceFingerprint !== (await this.source.fingerprint(manager));
+    const state = await this.store.findRecomputation(manager);
+    return !state || state.full_pass_due || (await this.store.hasPendingWork(manager));
   }
 
   /** Waits for the scheduled or running recomputation (for tests and the admin route). */
@@ -95,73 +112,125 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     return this.trigger.settled();
   }
 
-  /** Runs now unless a run holds the lock (here or on another replica). */
+  /** What the trigger runs: the noted changes, or a full pass when one is due. */
+  async runNow(): Promise<{ ran: boolean }> {
+    const started = Date.now();
+    const outcome = await this.exclusively((manager) => this.runWithin(manager));
+    if (!outcome) return { ran: false };
+    if (outcome.notifications > 0) this.outbox.kick();
+    if (outcome.kind === 'full' || outcome.changes > 0) {
+      this.logger.log(
+        outcome.kind === 'full'
+          ? `Full pass: ${outcome.communities} communities in ${Date.now() - started} ms, ${outcome.notifications} contact e-mails queued`
+          : `Applied ${outcome.changes} changes in ${Date.now() - started} ms, ${outcome.notifications} contact e-mails queued`,
+      );
+    }
+    if (outcome.kind === 'changes' && outcome.changes >= CHANGES_PER_RUN) this.trigger.request(0);
+    return { ran: true };
+  }
+
+  /** A full pass now unless a run holds the lock (here or on another replica): the admin route and the consistency check. */
   async recomputeNow(): Promise<RecomputeOutcome> {
     const started = Date.now();
-    const outcome = await this.jobs.runExclusively(
-      JOB,
-      () => this.dataSource.transaction('REPEATABLE READ', (manager) => this.recomputeWithin(manager)),
-      { sharedLocks: [ERASURE_GATE] },
-    );
-    if (!outcome.ran) return { ran: false, communities: 0, notifications: 0 };
-    if (outcome.value.notifications > 0) this.outbox.kick();
-    this.logger.log(
-      `Recomputed ${outcome.value.communities} communities in ${Date.now() - started} ms, ${outcome.value.notifications} contact e-mails queued`,
-    );
-    return { ran: true, ...outcome.value };
+    const outcome = await this.exclusively((manager) => this.fullPassWithin(manager));
+    if (!outcome) return { ran: false, communities: 0, notifications: 0 };
+    if (outcome.notifications > 0) this.outbox.kick();
+    this.logger.log(`Full pass: ${outcome.communities} communities in ${Date.now() - started} ms, ${outcome.notifications} contact e-mails queued`);
+    return { ran: true, communities: outcome.communities, notifications: outcome.notifications };
   }
 
   /**
-   * Recomputes inside the caller's transaction (the legacy import), first storing the given contact
-   * states on the new communities that contain their members, so that nobody is told again what
-   * they were already told. Waits for a run elsewhere to finish (transaction-scoped lock).
+   * A full pass inside the caller's transaction (the legacy import), first recording the given
+   * contact states so that nobody is told again what they were already told. Waits for a run
+   * elsewhere to finish (transaction-scoped lock).
    */
   async recomputeInTransaction(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
     await lockForTransaction(manager, advisoryKey(`job:${JOB}`));
     await lockErasureGateShared(manager);
-    return this.recomputeWithin(manager, options);
+    const { communities, notifications, seeded, unmatched } = await this.fullPassWithin(manager, options);
+    return { communities, notifications, seeded, unmatched };
   }
 
-  private async recomputeWithin(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
-    const computedAt = new Date();
-    const fingerprint = await this.source.fingerprint(manager);
-    const sources = await this.source.readAll(manager);
-    const ranked = buildCommunities(sources, {
-      radiusM: this.config.get('CLUSTER_RADIUS_M', { infer: true }),
-      minSamples: this.config.get('MIN_COMMUNITY_SIZE', { infer: true }),
-    });
-    const communities = withCommunityIds(
-      ranked,
-      await this.store.findMemberships(manager),
-      deriveKey(this.config.get('APP_SECRET', { infer: true }) ?? '', 'community-id'),
-    );
-    const publicPosition = publicPositionFor(this.config);
-    await this.store.replaceCommunities(
-      manager,
-      communities.map(
-        (community, index): StoredCommunity => ({
-          id: community.community_id,
-          rank: index + 1,
-          numMembers: community.num_members,
-          autarkyPercent: community.autarky_percent,
-          totalConsumptionMwh: community.total_consumption_mwh,
-          totalProductionMwh: community.total_production_mwh,
-          memberPositions: community.members.map(publicPosition),
-          polygon: communityPolygonOf(community, publicPosition),
-          computedAt,
-          memberIds: community.members.map((m) => ({ buildingId: m.building_id, registered: m.type === 'registered' })),
-        }),
-      ),
-    );
-    const seeding = options.seedContactStates
-      ? await this.notifier.seedContactStates(manager, communities, options.seedContactStates, computedAt)
-      : { seeded: 0, unmatched: 0 };
-    if (options.notify === false) {
-      await this.store.saveRecomputation(manager, 'pending-notification', computedAt);
-      return { communities: communities.length, notifications: 0, ...seeding };
+  private async exclusively<T>(work: (manager: EntityManager) => Promise<T>): Promise<T | undefined> {
+    const outcome = await this.jobs.runExclusively(JOB, () => this.dataSource.transaction('REPEATABLE READ', work), { sharedLocks: [ERASURE_GATE] });
+    return outcome.ran ? outcome.value : undefined;
+  }
+
+  private async runWithin(manager: EntityManager): Promise<RunOutcome> {
+    const state = await this.store.findRecomputation(manager);
+    const incrementalPossible = this.config.get('MIN_COMMUNITY_SIZE', { infer: true }) === 2;
+    if (!state || state.full_pass_due || !incrementalPossible) {
+      const full = await this.fullPassWithin(manager);
+      return { kind: 'full', communities: full.communities, notifications: full.notifications, changes: 0 };
     }
-    const notifications = await this.notifier.notifyCommunities(manager, communities, computedAt);
-    await this.store.saveRecomputation(manager, fingerprint, computedAt);
-    return { communities: communities.length, notifications, ...seeding };
+    return this.applyChangesWithin(manager);
+  }
+
+  /** Applies the noted changes, one building at a time, and tells those whose contact list changed. */
+  private async applyChangesWithin(manager: EntityManager): Promise<RunOutcome> {
+    const work = await this.store.takePendingWork(manager, CHANGES_PER_RUN);
+    if (work.buildingIds.length === 0 && work.communityIds.length === 0) return { kind: 'changes', communities: 0, notifications: 0, changes: 0 };
+    const settings = communitySettings(this.config);
+    const current = new Map((await this.records.findConfirmedForCommunities(manager, work.buildingIds)).map((record) => [record.building_id, record]));
+    const lists = new ContactListWork();
+    let publicChanged = false;
+    for (const buildingId of [...work.buildingIds].sort(compareIds)) {
+      if (await this.incremental.apply(manager, buildingId, current.get(buildingId) ?? null, settings, lists)) publicChanged = true;
+    }
+    for (const communityId of work.communityIds) lists.all(communityId);
+    if (publicChanged) await this.map.bumpVersion(manager);
+    const notifications = await this.notifier.notifyWork(manager, lists, new Date());
+    return { kind: 'changes', communities: lists.communities.size, notifications, changes: work.buildingIds.length + work.communityIds.length };
+  }
+
+  /** Recomputes everything from the confirmed records, keeping the ids of communities that keep their members. */
+  private async fullPassWithin(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
+    const at = new Date();
+    const settings = communitySettings(this.config);
+    const coveredChanges = await this.store.lastPendingId(manager);
+    const sources = (await this.records.readConfirmedForCommunities(manager)).sort((a, b) => compareIds(a.building_id, b.building_id));
+    const snapshot = sources.map((source: SourceRecord) => snapshotRowOf(source, settings));
+    const ranked = buildCommunities(snapshot, { radiusM: settings.radiusM, minSamples: settings.minSamples });
+    const communities = withCommunityIds(ranked, await this.store.findMemberships(manager), settings.idKey);
+    const rows: CommunityRow[] = [];
+    const contactCommunities = new Map<string, { autarkyPercent: number; members: ContactMember[] }>();
+    for (const community of communities) {
+      for (const member of community.members) member.community_id = community.community_id;
+      const row = communityRowOf(community.community_id, community.members);
+      rows.push(row);
+      contactCommunities.set(community.community_id, { autarkyPercent: row.autarky_percent, members: community.members.filter((m) => m.registered).map(contactMemberOf) });
+    }
+    await this.store.replaceAll(manager, snapshot, rows, at);
+    await this.map.replaceCells(manager, cellCounts(snapshot));
+    await this.map.bumpVersion(manager);
+    await this.store.clearPendingWork(manager, coveredChanges);
+    const seeds = [...(options.seedContactStates ?? []), ...(await this.store.takeSeeds(manager))];
+    const seeding = seeds.length > 0 ? await this.notifier.seed(manager, contactCommunities, seeds, at) : { seeded: 0, unmatched: 0 };
+    if (options.notify === false) {
+      await this.store.saveRecomputation(manager, { computedAt: at, fullPassDue: true });
+      return { communities: rows.length, notifications: 0, ...seeding };
+    }
+    const notifications = await this.notifier.notifyAll(manager, contactCommunities, at);
+    await this.store.saveRecomputation(manager, { computedAt: at, fullPassDue: false });
+    return { communities: rows.length, notifications, ...seeding };
+  }
+
+  /** Once a night (COMMUNITY_CONSISTENCY_CRON), one replica recomputes everything: incremental drift cannot last. */
+  private scheduleConsistencyPass(): void {
+    const job = CronJob.from({ cronTime: this.config.get('COMMUNITY_CONSISTENCY_CRON', { infer: true }), onTick: () => void this.consistencyTick(), start: true });
+    this.scheduler.addCronJob(CONSISTENCY_JOB, job);
+  }
+
+  private async consistencyTick(): Promise<void> {
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
+    try {
+      if (!(await this.jobs.claimTick(CONSISTENCY_JOB, tick))) return;
+      const outcome = await this.recomputeNow();
+      await this.jobs.finishTick(CONSISTENCY_JOB, tick, `${outcome.ran ? 'ran' : 'skipped'}: ${outcome.communities} communities`);
+    } catch (error) {
+      this.logger.warn(`Consistency pass failed: ${(error as Error).message}`);
+    }
   }
 }
+
+const contactMemberOf = (row: SnapshotRow): ContactMember => ({ building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() });

@@ -1,49 +1,191 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Community } from './community.entity';
-import { ContactState } from './contact-state.entity';
-import { RecomputationState } from './recomputation-state.entity';
+import { affectedCount, rowsOf } from '../../database/query-result';
+import { LatLonBox as BoundingBox } from '../../geo/geo-box';
 
-export type StoredCommunity = Omit<Community, 'members'> & { memberIds: { buildingId: string; registered: boolean }[] };
+/** A confirmed registration as the communities see it (see CommunityBuilding), as rows come back. */
+export type SnapshotRow = {
+  building_id: string;
+  community_id: string | null;
+  registered: boolean;
+  lat: number;
+  lon: number;
+  public_lat: number;
+  public_lon: number;
+  annual_consumption_kwh: number;
+  potential_pv_kwp: number;
+  z_key: number;
+  confirmed_at: Date;
+};
 
-/** Storage of the computed communities and of who was last told about whom: the owner of their tables. */
+export type CommunityRow = {
+  id: string;
+  num_members: number;
+  total_consumption_kwh: number;
+  total_pv_kwp: number;
+  autarky_percent: number;
+  first_member_id: string;
+  hull: [number, number][];
+};
+
+/** A confirmed full registration of a community, as its contact list is cut. */
+export type ContactMemberRow = { building_id: string; z_key: number; confirmed_at: Date };
+
+export type PendingWork = { buildingIds: string[]; communityIds: string[] };
+
+const SNAPSHOT_COLUMNS =
+  'building_id, community_id, registered, lat, lon, public_lat, public_lon, annual_consumption_kwh, potential_pv_kwp, z_key, confirmed_at';
+const COMMUNITY_COLUMNS = 'id, num_members, total_consumption_kwh, total_pv_kwp, autarky_percent, first_member_id, hull';
+/** Rows per multi-row statement when whole tables are written: bounded memory and statement size. */
+const WRITE_BATCH = 10_000;
+
+function chunks<T>(items: readonly T[], size = WRITE_BATCH): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+/**
+ * The only code that touches the community tables: the snapshot of confirmed registrations, the
+ * communities, the contact lists and seeds, the pending changes and the recomputation state. Every
+ * method takes the caller's EntityManager, so that it joins the caller's transaction.
+ */
 @Injectable()
 export class CommunityStore {
-  /**
-   * Replaces every stored community in the caller's transaction, so a reader sees the old set or
-   * the new one. Two statements with arrays instead of one INSERT per row: 100 000 members in one round trip.
-   */
-  async replaceCommunities(manager: EntityManager, communities: StoredCommunity[]): Promise<void> {
-    await manager.query('DELETE FROM community_members');
-    await manager.query('DELETE FROM communities');
-    if (communities.length === 0) return;
-    await manager.query(
-      `INSERT INTO communities (id, rank, num_members, autarky_percent, total_consumption_mwh, total_production_mwh, member_positions, polygon, computed_at)
-       SELECT * FROM unnest($1::varchar[], $2::int[], $3::int[], $4::float8[], $5::float8[], $6::float8[], $7::jsonb[], $8::jsonb[], $9::timestamptz[])`,
-      [
-        communities.map((c) => c.id),
-        communities.map((c) => c.rank),
-        communities.map((c) => c.numMembers),
-        communities.map((c) => c.autarkyPercent),
-        communities.map((c) => c.totalConsumptionMwh),
-        communities.map((c) => c.totalProductionMwh),
-        communities.map((c) => JSON.stringify(c.memberPositions)),
-        communities.map((c) => JSON.stringify(c.polygon)),
-        communities.map((c) => c.computedAt.toISOString()),
-      ],
-    );
-    const members = communities.flatMap((c) => c.memberIds.map((member) => ({ communityId: c.id, ...member })));
-    await manager.query(
-      `INSERT INTO community_members (community_id, building_id, registered)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::boolean[])`,
-      [members.map((m) => m.communityId), members.map((m) => m.buildingId), members.map((m) => m.registered)],
+  // --- the snapshot of confirmed registrations ---
+
+  snapshotOf(manager: EntityManager, buildingIds: readonly string[]): Promise<SnapshotRow[]> {
+    if (buildingIds.length === 0) return Promise.resolve([]);
+    return manager.query<SnapshotRow[]>(`SELECT ${SNAPSHOT_COLUMNS} FROM community_buildings WHERE building_id = ANY($1::varchar[])`, [buildingIds]);
+  }
+
+  /** Registrations whose exact position lies in the box (the caller applies the exact radius). */
+  snapshotInBox(manager: EntityManager, box: BoundingBox): Promise<SnapshotRow[]> {
+    return manager.query<SnapshotRow[]>(
+      `SELECT ${SNAPSHOT_COLUMNS} FROM community_buildings WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4`,
+      [box.minLat, box.maxLat, box.minLon, box.maxLon],
     );
   }
 
-  /** Member ids of every stored community, for keeping community ids stable. */
+  /** Registrations whose public position lies in the box (what the map shows there). */
+  snapshotInPublicBox(manager: EntityManager, box: BoundingBox): Promise<SnapshotRow[]> {
+    return manager.query<SnapshotRow[]>(
+      `SELECT ${SNAPSHOT_COLUMNS} FROM community_buildings WHERE public_lat BETWEEN $1 AND $2 AND public_lon BETWEEN $3 AND $4`,
+      [box.minLat, box.maxLat, box.minLon, box.maxLon],
+    );
+  }
+
+  membersOf(manager: EntityManager, communityIds: readonly string[]): Promise<SnapshotRow[]> {
+    if (communityIds.length === 0) return Promise.resolve([]);
+    return manager.query<SnapshotRow[]>(
+      `SELECT ${SNAPSHOT_COLUMNS} FROM community_buildings WHERE community_id = ANY($1::varchar[]) ORDER BY building_id COLLATE "C"`,
+      [communityIds],
+    );
+  }
+
+  contactMembersOf(manager: EntityManager, communityId: string): Promise<ContactMemberRow[]> {
+    return manager.query<ContactMemberRow[]>(
+      'SELECT building_id, z_key, confirmed_at FROM community_buildings WHERE community_id = $1 AND registered',
+      [communityId],
+    );
+  }
+
+  async firstMemberOf(manager: EntityManager, communityId: string): Promise<string> {
+    const [row] = await manager.query<{ first: string }[]>(
+      'SELECT min(building_id COLLATE "C") AS first FROM community_buildings WHERE community_id = $1',
+      [communityId],
+    );
+    return row.first;
+  }
+
+  /** Inserts or replaces snapshot rows in one statement. */
+  async saveSnapshot(manager: EntityManager, rows: readonly SnapshotRow[]): Promise<void> {
+    for (const batch of chunks(rows)) {
+      await manager.query(
+        `INSERT INTO community_buildings (${SNAPSHOT_COLUMNS})
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::boolean[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
+                              $8::float8[], $9::float8[], $10::float8[], $11::timestamptz[])
+         ON CONFLICT (building_id) DO UPDATE SET
+           community_id = EXCLUDED.community_id, registered = EXCLUDED.registered, lat = EXCLUDED.lat, lon = EXCLUDED.lon,
+           public_lat = EXCLUDED.public_lat, public_lon = EXCLUDED.public_lon, annual_consumption_kwh = EXCLUDED.annual_consumption_kwh,
+           potential_pv_kwp = EXCLUDED.potential_pv_kwp, z_key = EXCLUDED.z_key, confirmed_at = EXCLUDED.confirmed_at`,
+        [
+          batch.map((r) => r.building_id),
+          batch.map((r) => r.community_id),
+          batch.map((r) => r.registered),
+          batch.map((r) => r.lat),
+          batch.map((r) => r.lon),
+          batch.map((r) => r.public_lat),
+          batch.map((r) => r.public_lon),
+          batch.map((r) => r.annual_consumption_kwh),
+          batch.map((r) => r.potential_pv_kwp),
+          batch.map((r) => r.z_key),
+          batch.map((r) => r.confirmed_at.toISOString()),
+        ],
+      );
+    }
+  }
+
+  async removeSnapshot(manager: EntityManager, buildingIds: readonly string[]): Promise<void> {
+    if (buildingIds.length === 0) return;
+    await manager.query('DELETE FROM community_buildings WHERE building_id = ANY($1::varchar[])', [buildingIds]);
+  }
+
+  async assignCommunity(manager: EntityManager, buildingIds: readonly string[], communityId: string | null): Promise<void> {
+    if (buildingIds.length === 0) return;
+    await manager.query('UPDATE community_buildings SET community_id = $2 WHERE building_id = ANY($1::varchar[])', [buildingIds, communityId]);
+  }
+
+  /** Every member of the given communities joins another one (a merge: one statement, however large). */
+  async moveMembers(manager: EntityManager, fromCommunityIds: readonly string[], toCommunityId: string): Promise<void> {
+    if (fromCommunityIds.length === 0) return;
+    await manager.query('UPDATE community_buildings SET community_id = $2 WHERE community_id = ANY($1::varchar[])', [fromCommunityIds, toCommunityId]);
+  }
+
+  // --- communities ---
+
+  communitiesByIds(manager: EntityManager, ids: readonly string[]): Promise<CommunityRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.query<CommunityRow[]>(`SELECT ${COMMUNITY_COLUMNS} FROM communities WHERE id = ANY($1::varchar[])`, [ids]);
+  }
+
+  /** Every community with its exact figures (the public ones are derived from them). */
+  allCommunities(manager: EntityManager): Promise<CommunityRow[]> {
+    return manager.query<CommunityRow[]>(`SELECT ${COMMUNITY_COLUMNS} FROM communities`);
+  }
+
+  async saveCommunities(manager: EntityManager, rows: readonly CommunityRow[], at: Date): Promise<void> {
+    for (const batch of chunks(rows)) {
+      await manager.query(
+        `INSERT INTO communities (${COMMUNITY_COLUMNS}, updated_at)
+         SELECT *, $8::timestamptz FROM unnest($1::varchar[], $2::int[], $3::float8[], $4::float8[], $5::float8[], $6::varchar[], $7::jsonb[])
+         ON CONFLICT (id) DO UPDATE SET
+           num_members = EXCLUDED.num_members, total_consumption_kwh = EXCLUDED.total_consumption_kwh, total_pv_kwp = EXCLUDED.total_pv_kwp,
+           autarky_percent = EXCLUDED.autarky_percent, first_member_id = EXCLUDED.first_member_id, hull = EXCLUDED.hull,
+           updated_at = EXCLUDED.updated_at`,
+        [
+          batch.map((c) => c.id),
+          batch.map((c) => c.num_members),
+          batch.map((c) => c.total_consumption_kwh),
+          batch.map((c) => c.total_pv_kwp),
+          batch.map((c) => c.autarky_percent),
+          batch.map((c) => c.first_member_id),
+          batch.map((c) => JSON.stringify(c.hull)),
+          at.toISOString(),
+        ],
+      );
+    }
+  }
+
+  async deleteCommunities(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query('DELETE FROM communities WHERE id = ANY($1::varchar[])', [ids]);
+  }
+
+  /** Member ids of every community, for keeping community ids stable in a full pass. */
   async findMemberships(manager: EntityManager): Promise<Map<string, string[]>> {
     const rows = await manager.query<{ community_id: string; ids: string[] }[]>(
-      'SELECT community_id, array_agg(building_id ORDER BY building_id) AS ids FROM community_members GROUP BY community_id',
+      'SELECT community_id, array_agg(building_id ORDER BY building_id COLLATE "C") AS ids FROM community_buildings WHERE community_id IS NOT NULL GROUP BY community_id',
     );
     return new Map(rows.map((row) => [row.community_id, row.ids]));
   }
@@ -51,44 +193,137 @@ export class CommunityStore {
   /** Which community each building belongs to (for the export). */
   async findCommunityOfEachBuilding(manager: EntityManager): Promise<Map<string, string>> {
     const rows = await manager.query<{ building_id: string; community_id: string }[]>(
-      'SELECT building_id, community_id FROM community_members ORDER BY building_id',
+      'SELECT building_id, community_id FROM community_buildings WHERE community_id IS NOT NULL ORDER BY building_id',
     );
     return new Map(rows.map((row) => [row.building_id, row.community_id]));
   }
 
-  /** Takes a deleted building out of its community and out of every contact state. */
-  async forgetBuilding(manager: EntityManager, buildingId: string): Promise<void> {
-    await manager.query('DELETE FROM community_members WHERE building_id = $1', [buildingId]);
+  /** A full pass replaces the snapshot and the communities in the caller's transaction, in batches. */
+  async replaceAll(manager: EntityManager, snapshot: readonly SnapshotRow[], communities: readonly CommunityRow[], at: Date): Promise<void> {
+    await manager.query('DELETE FROM community_buildings');
+    await manager.query('DELETE FROM communities');
+    await this.saveCommunities(manager, communities, at);
+    await this.saveSnapshot(manager, snapshot);
+  }
+
+  // --- contact lists and seeds ---
+
+  async digestsOf(manager: EntityManager, buildingIds: readonly string[]): Promise<Map<string, string>> {
+    const digests = new Map<string, string>();
+    for (const batch of chunks(buildingIds)) {
+      const rows = await manager.query<{ building_id: string; digest: string }[]>(
+        'SELECT building_id, digest FROM community_contact_lists WHERE building_id = ANY($1::varchar[])',
+        [batch],
+      );
+      for (const row of rows) digests.set(row.building_id, row.digest);
+    }
+    return digests;
+  }
+
+  async saveDigests(manager: EntityManager, entries: readonly { buildingId: string; digest: string }[], at: Date): Promise<void> {
+    for (const batch of chunks(entries)) {
+      await manager.query(
+        `INSERT INTO community_contact_lists (building_id, digest, notified_at)
+         SELECT *, $3::timestamptz FROM unnest($1::varchar[], $2::varchar[])
+         ON CONFLICT (building_id) DO UPDATE SET digest = EXCLUDED.digest, notified_at = EXCLUDED.notified_at`,
+        [batch.map((e) => e.buildingId), batch.map((e) => e.digest), at.toISOString()],
+      );
+    }
+  }
+
+  /** The list a person last received goes with them (erasure, or a new holder of the building). */
+  async forgetContactList(manager: EntityManager, buildingId: string): Promise<void> {
+    await manager.query('DELETE FROM community_contact_lists WHERE building_id = $1', [buildingId]);
+  }
+
+  /** For each community, its confirmed full registrations that hold a contact list (the export's contact states). */
+  async contactListsByCommunity(manager: EntityManager): Promise<Map<string, string[]>> {
+    const rows = await manager.query<{ community_id: string; ids: string[] }[]>(
+      `SELECT b.community_id, array_agg(b.building_id ORDER BY b.building_id) AS ids
+       FROM community_buildings b JOIN community_contact_lists l ON l.building_id = b.building_id
+       WHERE b.community_id IS NOT NULL AND b.registered GROUP BY b.community_id ORDER BY b.community_id`,
+    );
+    return new Map(rows.map((row) => [row.community_id, row.ids]));
+  }
+
+  async addSeeds(manager: EntityManager, sets: readonly string[][]): Promise<void> {
+    const kept = sets.filter((set) => set.length >= 2);
+    for (const batch of chunks(kept)) {
+      await manager.query(
+        'INSERT INTO community_contact_seeds (building_ids) SELECT ARRAY(SELECT jsonb_array_elements_text(s)) FROM jsonb_array_elements($1::jsonb) AS s',
+        [JSON.stringify(batch)],
+      );
+    }
+  }
+
+  async takeSeeds(manager: EntityManager): Promise<string[][]> {
+    const result: unknown = await manager.query('DELETE FROM community_contact_seeds RETURNING building_ids');
+    return rowsOf<{ building_ids: string[] }>(result).map((row) => row.building_ids);
+  }
+
+  // --- pending changes and the recomputation state ---
+
+  async noteBuildingChanges(manager: EntityManager, buildingIds: readonly string[]): Promise<void> {
+    if (buildingIds.length === 0) return;
+    await manager.query('INSERT INTO community_pending_changes (building_id) SELECT unnest($1::varchar[])', [buildingIds]);
+  }
+
+  /** An erased building's noted changes go with it: they would only name it. */
+  async forgetPendingChanges(manager: EntityManager, buildingId: string): Promise<void> {
+    await manager.query('DELETE FROM community_pending_changes WHERE building_id = $1', [buildingId]);
+  }
+
+  async noteContactListChecks(manager: EntityManager, communityIds: readonly string[]): Promise<void> {
+    if (communityIds.length === 0) return;
+    await manager.query('INSERT INTO community_pending_changes (community_id) SELECT unnest($1::varchar[])', [communityIds]);
+  }
+
+  /** Takes (deletes) the oldest pending work in the caller's transaction: a rollback gives it back. */
+  async takePendingWork(manager: EntityManager, limit: number): Promise<PendingWork> {
+    const result: unknown = await manager.query(
+      `DELETE FROM community_pending_changes WHERE id IN (
+         SELECT id FROM community_pending_changes ORDER BY noted_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING building_id, community_id`,
+      [limit],
+    );
+    const rows = rowsOf<{ building_id: string | null; community_id: string | null }>(result);
+    const buildingIds = [...new Set(rows.map((row) => row.building_id).filter((id): id is string => id !== null))];
+    const communityIds = [...new Set(rows.map((row) => row.community_id).filter((id): id is string => id !== null))];
+    return { buildingIds, communityIds };
+  }
+
+  async hasPendingWork(manager: EntityManager): Promise<boolean> {
+    const rows = await manager.query<unknown[]>('SELECT 1 FROM community_pending_changes LIMIT 1');
+    return rows.length > 0;
+  }
+
+  /** The newest pending work so far: a full pass reads the records after it and covers everything up to it. */
+  async lastPendingId(manager: EntityManager): Promise<string> {
+    const [row] = await manager.query<{ last: string | null }[]>('SELECT max(id) AS last FROM community_pending_changes');
+    return row.last ?? '0';
+  }
+
+  async clearPendingWork(manager: EntityManager, upToId: string): Promise<void> {
+    await manager.query('DELETE FROM community_pending_changes WHERE id <= $1', [upToId]);
+  }
+
+  async findRecomputation(manager: EntityManager): Promise<{ computed_at: Date; full_pass_due: boolean } | null> {
+    const [row] = await manager.query<{ computed_at: Date; full_pass_due: boolean }[]>(
+      'SELECT computed_at, full_pass_due FROM community_recomputation WHERE id = 1',
+    );
+    return row ?? null;
+  }
+
+  async saveRecomputation(manager: EntityManager, state: { computedAt: Date; fullPassDue: boolean }): Promise<void> {
     await manager.query(
-      'UPDATE community_contact_state SET building_ids = array_remove(building_ids, $1) WHERE $1 = ANY(building_ids)',
-      [buildingId],
+      `INSERT INTO community_recomputation (id, computed_at, full_pass_due) VALUES (1, $1, $2)
+       ON CONFLICT (id) DO UPDATE SET computed_at = EXCLUDED.computed_at, full_pass_due = EXCLUDED.full_pass_due`,
+      [state.computedAt, state.fullPassDue],
     );
   }
 
-  findRanked(manager: EntityManager): Promise<Community[]> {
-    return manager.getRepository(Community).find({ order: { rank: 'ASC' } });
-  }
-
-  findContactState(manager: EntityManager, communityId: string): Promise<ContactState | null> {
-    return manager.getRepository(ContactState).findOneBy({ communityId });
-  }
-
-  async findContactStates(manager: EntityManager): Promise<Map<string, string[]>> {
-    const states = await manager.getRepository(ContactState).find({ order: { communityId: 'ASC' } });
-    return new Map(states.map((state) => [state.communityId, state.buildingIds]));
-  }
-
-  async saveContactState(manager: EntityManager, communityId: string, buildingIds: string[], at: Date): Promise<void> {
-    await manager
-      .getRepository(ContactState)
-      .upsert({ communityId, buildingIds: [...buildingIds].sort(), notifiedAt: at }, ['communityId']);
-  }
-
-  findRecomputation(manager: EntityManager): Promise<RecomputationState | null> {
-    return manager.getRepository(RecomputationState).findOneBy({ id: 1 });
-  }
-
-  async saveRecomputation(manager: EntityManager, sourceFingerprint: string, computedAt: Date): Promise<void> {
-    await manager.getRepository(RecomputationState).upsert({ id: 1, sourceFingerprint, computedAt }, ['id']);
+  async markFullPassDue(manager: EntityManager): Promise<boolean> {
+    const result: unknown = await manager.query('UPDATE community_recomputation SET full_pass_due = true WHERE id = 1');
+    return affectedCount(result) > 0;
   }
 }

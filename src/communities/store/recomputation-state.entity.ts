@@ -1,6 +1,6 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** The single row that says which state of the data the stored communities were computed from. */
+/** The single row that says when the last full pass ran and whether one is due. */
 @Entity({ name: 'community_recomputation' })
 @Check('chk_community_recomputation_singleton', 'id = 1')
 export class RecomputationState {
@@ -10,6 +10,7 @@ export class RecomputationState {
   @Column({ name: 'computed_at', type: 'timestamptz' })
   computedAt!: Date;
 
-  @Column({ name: 'source_fingerprint', type: 'varchar', length: 200 })
-  sourceFingerprint!: string;
+  /** Set by an import (or an upgrade) that changed records without notifying: the next start runs a full pass. */
+  @Column({ name: 'full_pass_due', type: 'boolean', default: false })
+  fullPassDue!: boolean;
 }

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /**
  * A closed ring of [lat, lon] pairs. Described by hand: the Swagger plugin takes the tuple type for
@@ -52,4 +54,44 @@ export class CommunityDto {
 export class CommunitiesDto {
   /** Ranked by the published autarky, highest first, then by size. */
   clusters!: CommunityDto[];
+}
+
+/** A viewport of the map: the box shown and the zoom level (web-map zoom). */
+export class MapViewportQueryDto {
+  /** `minLon,minLat,maxLon,maxLat` in degrees (WGS 84). Leave out for the whole list. @example "8.28,47.46,8.34,47.49" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  bbox?: string;
+
+  /** The map's zoom level, 0–20; from 14 on the answer lists markers, below it counts per cell. @example 15 */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'zoom must be an integer between 0 and 20' })
+  @Min(0, { message: 'zoom must be an integer between 0 and 20' })
+  @Max(20, { message: 'zoom must be an integer between 0 and 20' })
+  zoom?: number;
+}
+
+/** A cell of the map grid with the number of markers in it, drawn at their centroid. */
+export class MapCellDto {
+  /** @example 47.4731 */
+  lat!: number;
+  /** @example 8.3066 */
+  lon!: number;
+  /** @example 12 */
+  count!: number;
+  /** Full registrations among them (the rest are in the interest pool). @example 7 */
+  registered!: number;
+}
+
+export class MapViewportDto {
+  /** @example 15 */
+  zoom!: number;
+  /** `markers` from zoom 14 on (or while the box holds few enough), otherwise `cells`. @example "markers" */
+  kind!: 'markers' | 'cells';
+  /** The public (blurred) positions of the registrations in the box, when kind is markers. */
+  markers?: MapBuildingDto[];
+  /** Counts per grid cell, when kind is cells. */
+  cells?: MapCellDto[];
 }
