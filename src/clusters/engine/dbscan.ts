@@ -28,6 +28,12 @@ const RADIX = 4096;
 
 export const NOISE = -1;
 
+// What a point is to DBSCAN, by position. An isolated point has no neighbour but itself: it is noise whatever the
+// clusters, and needs no second scan for a core neighbour.
+const ISOLATED = 0;
+const CORE = 1;
+const BORDER_CANDIDATE = 2;
+
 // Module-level bindings, not a global lookup per call: under jest's vm sandbox each global `Math` lookup goes
 // through the context's interceptor and makes the per-point loops about twenty times slower.
 const { abs, asin, cos, floor, max, min, sin, sqrt } = Math;
@@ -62,9 +68,9 @@ export function clusterLabels<T extends { lat: number; lon: number }>(points: re
   }
   const maxTerm = haversineTermForDistance(opts.radiusM + DISTANCE_TOLERANCE_M);
   const grid = buildGrid(toRadians(points), maxTerm);
-  const isCore = findCorePoints(grid, maxTerm, opts.minSamples);
-  const components = joinCoreCells(grid, maxTerm, isCore);
-  return labelPoints(grid, maxTerm, isCore, components);
+  const roles = classifyPoints(grid, maxTerm, opts.minSamples);
+  const components = joinCoreCells(grid, maxTerm, roles);
+  return labelPoints(grid, maxTerm, roles, components);
 }
 
 function validateOptions(opts: ClusterOptions): void {
@@ -325,14 +331,15 @@ function cellsInReach(cellRow: Float64Array, cellCol: Float64Array, layout: Cell
 
 /** The first cell of each distinct row, and the cell count at the end. */
 function startsOfRows(cellRow: Float64Array): Uint32Array {
-  const starts: number[] = [];
+  const starts = new Uint32Array(cellRow.length + 1);
+  let count = 0;
   for (let c = 0; c < cellRow.length; c++) {
     if (c === 0 || cellRow[c] !== cellRow[c - 1]) {
-      starts.push(c);
+      starts[count++] = c;
     }
   }
-  starts.push(cellRow.length);
-  return Uint32Array.from(starts);
+  starts[count++] = cellRow.length;
+  return starts.slice(0, count);
 }
 
 /** The index among the distinct rows of the row numbered `row`, or -1; it is at most `reachRows` away from `from`. */
@@ -354,22 +361,23 @@ function isWithin(grid: Grid, maxTerm: number, p: number, q: number): boolean {
   return sinHalfDLat * sinHalfDLat + cosLat[p] * cosLat[q] * sinHalfDLon * sinHalfDLon <= maxTerm;
 }
 
-/** Core flags by position. A cell is a clique, so a cell with minSamples points needs no distance at all. */
-function findCorePoints(grid: Grid, maxTerm: number, minSamples: number): Uint8Array {
+/** The role of each point, by position. A cell is a clique, so a cell with minSamples points needs no distance at all. */
+function classifyPoints(grid: Grid, maxTerm: number, minSamples: number): Uint8Array {
   const { cellStart } = grid;
-  const isCore = new Uint8Array(grid.position.length);
+  const roles = new Uint8Array(grid.position.length);
   for (let c = 0; c + 1 < cellStart.length; c++) {
     const begin = cellStart[c];
     const end = cellStart[c + 1];
     if (end - begin >= minSamples) {
-      isCore.fill(1, begin, end);
+      roles.fill(CORE, begin, end);
       continue;
     }
     for (let p = begin; p < end; p++) {
-      isCore[p] = countNeighbours(grid, maxTerm, c, p, minSamples) >= minSamples ? 1 : 0;
+      const count = countNeighbours(grid, maxTerm, c, p, minSamples);
+      roles[p] = count >= minSamples ? CORE : count > 1 ? BORDER_CANDIDATE : ISOLATED;
     }
   }
-  return isCore;
+  return roles;
 }
 
 /** Neighbours of the point at position p in cell c, itself included, counted up to `limit`. */
@@ -393,12 +401,12 @@ function countNeighbours(grid: Grid, maxTerm: number, c: number, p: number, limi
  * found. Adjacent cells are joined first: in dense areas that already connects the more distant cells in reach,
  * whose pairs then need no search (a search between unconnected cells that finds nothing costs every pair).
  */
-function joinCoreCells(grid: Grid, maxTerm: number, isCore: Uint8Array): Int32Array {
-  const parent = Int32Array.from(identity(grid.position.length));
+function joinCoreCells(grid: Grid, maxTerm: number, roles: Uint8Array): Uint32Array {
+  const parent = identity(grid.position.length);
   const firstCore = new Int32Array(grid.cellRow.length).fill(-1);
   for (let c = 0; c < firstCore.length; c++) {
     for (let p = grid.cellStart[c]; p < grid.cellStart[c + 1]; p++) {
-      if (isCore[p] === 0) {
+      if (roles[p] !== CORE) {
         continue;
       }
       if (firstCore[c] < 0) {
@@ -407,13 +415,13 @@ function joinCoreCells(grid: Grid, maxTerm: number, isCore: Uint8Array): Int32Ar
       parent[p] = firstCore[c];
     }
   }
-  joinNearCells(grid, maxTerm, isCore, parent, firstCore, true);
-  joinNearCells(grid, maxTerm, isCore, parent, firstCore, false);
+  joinNearCells(grid, maxTerm, roles, parent, firstCore, true);
+  joinNearCells(grid, maxTerm, roles, parent, firstCore, false);
   return parent;
 }
 
 /** Joins each cell with the later cells in reach that are (adjacent = true) or are not (false) next to it. */
-function joinNearCells(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: Int32Array, firstCore: Int32Array, adjacent: boolean): void {
+function joinNearCells(grid: Grid, maxTerm: number, roles: Uint8Array, parent: Uint32Array, firstCore: Int32Array, adjacent: boolean): void {
   const { cellCol, rowsInReach, nearFirst, nearEnd } = grid;
   const reachRows = (rowsInReach - 1) / 2;
   for (let a = 0; a < firstCore.length; a++) {
@@ -433,7 +441,7 @@ function joinNearCells(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: 
         }
         const rootA = find(parent, firstCore[a]);
         const rootB = find(parent, firstCore[b]);
-        if (rootA !== rootB && hasCorePairWithin(grid, maxTerm, isCore, a, b)) {
+        if (rootA !== rootB && hasCorePairWithin(grid, maxTerm, roles, a, b)) {
           parent[max(rootA, rootB)] = min(rootA, rootB);
         }
       }
@@ -441,14 +449,14 @@ function joinNearCells(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: 
   }
 }
 
-function hasCorePairWithin(grid: Grid, maxTerm: number, isCore: Uint8Array, a: number, b: number): boolean {
+function hasCorePairWithin(grid: Grid, maxTerm: number, roles: Uint8Array, a: number, b: number): boolean {
   const { cellStart } = grid;
   for (let p = cellStart[a]; p < cellStart[a + 1]; p++) {
-    if (isCore[p] === 0) {
+    if (roles[p] !== CORE) {
       continue;
     }
     for (let q = cellStart[b]; q < cellStart[b + 1]; q++) {
-      if (isCore[q] === 1 && isWithin(grid, maxTerm, p, q)) {
+      if (roles[q] === CORE && isWithin(grid, maxTerm, p, q)) {
         return true;
       }
     }
@@ -457,7 +465,7 @@ function hasCorePairWithin(grid: Grid, maxTerm: number, isCore: Uint8Array, a: n
 }
 
 /** The root of p's set; halves the path on the way so later look-ups stay short. */
-function find(parent: Int32Array, p: number): number {
+function find(parent: Uint32Array, p: number): number {
   let x = p;
   while (parent[x] !== x) {
     parent[x] = parent[parent[x]];
@@ -470,7 +478,7 @@ function find(parent: Int32Array, p: number): number {
  * Labels by input index. Growing clusters from core points in index order numbers them by their smallest core
  * index; a border point is claimed by the first cluster grown that has a core point within its reach.
  */
-function labelPoints(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: Int32Array): Int32Array {
+function labelPoints(grid: Grid, maxTerm: number, roles: Uint8Array, parent: Uint32Array): Int32Array {
   const { position } = grid;
   const n = position.length;
   const labels = new Int32Array(n).fill(NOISE);
@@ -478,7 +486,7 @@ function labelPoints(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: In
   let next = 0;
   for (let i = 0; i < n; i++) {
     const p = position[i];
-    if (isCore[p] === 1) {
+    if (roles[p] === CORE) {
       const root = find(parent, p);
       if (labelOfRoot[root] === NOISE) {
         labelOfRoot[root] = next++;
@@ -488,21 +496,21 @@ function labelPoints(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: In
   }
   for (let i = 0; i < n; i++) {
     const p = position[i];
-    if (isCore[p] === 0) {
-      labels[i] = firstClusterInReach(grid, maxTerm, isCore, parent, labelOfRoot, p);
+    if (roles[p] === BORDER_CANDIDATE) {
+      labels[i] = firstClusterInReach(grid, maxTerm, roles, parent, labelOfRoot, p);
     }
   }
   return labels;
 }
 
-function firstClusterInReach(grid: Grid, maxTerm: number, isCore: Uint8Array, parent: Int32Array, labelOfRoot: Int32Array, p: number): number {
+function firstClusterInReach(grid: Grid, maxTerm: number, roles: Uint8Array, parent: Uint32Array, labelOfRoot: Int32Array, p: number): number {
   const { cellStart, rowsInReach, nearFirst, nearEnd } = grid;
   const c = cellOfPosition(cellStart, p);
   let first = NOISE;
   for (let k = c * rowsInReach; k < (c + 1) * rowsInReach; k++) {
     const end = cellStart[nearEnd[k]];
     for (let q = cellStart[nearFirst[k]]; q < end; q++) {
-      if (isCore[q] === 1 && isWithin(grid, maxTerm, p, q)) {
+      if (roles[q] === CORE && isWithin(grid, maxTerm, p, q)) {
         const label = labelOfRoot[find(parent, q)];
         first = first === NOISE ? label : min(first, label);
       }
@@ -511,7 +519,7 @@ function firstClusterInReach(grid: Grid, maxTerm: number, isCore: Uint8Array, pa
   return first;
 }
 
-/** Binary search over the cell starts: only non-core points, the sparse minority, need their cell this way. */
+/** Binary search over the cell starts: only border candidates, a sparse minority, need their cell this way. */
 function cellOfPosition(cellStart: Uint32Array, p: number): number {
   let lo = 0;
   let hi = cellStart.length - 2;
