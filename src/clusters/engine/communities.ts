@@ -2,6 +2,7 @@ import { energyFromTotals } from './autarky';
 import { assignCommunityIds, compareIds } from './community-id';
 import { ClusterOptions, clusterLabels, NOISE } from './dbscan';
 import { LatLon } from './geo';
+import { orderOfIds } from './id-order';
 import { communityPolygon, Ring } from './polygon';
 
 export interface EngineBuilding {
@@ -38,8 +39,8 @@ export function buildCommunities<B extends EngineBuilding>(buildings: readonly B
  * Indices in id order. One sort of all ids serves two ends: every community's members come out already in id
  * order, and a duplicate id lands right next to its twin.
  */
-function orderOfUniqueIds(ids: readonly string[]): number[] {
-  const byId = Array.from(ids.keys()).sort((a, b) => compareIds(ids[a], ids[b]));
+function orderOfUniqueIds(ids: readonly string[]): Uint32Array {
+  const byId = orderOfIds(ids);
   for (let k = 1; k < byId.length; k++) {
     if (ids[byId[k]] === ids[byId[k - 1]]) {
       throw new RangeError(`building ${ids[byId[k]]} appears more than once`);
@@ -52,7 +53,7 @@ function orderOfUniqueIds(ids: readonly string[]): number[] {
  * The communities, members in id order. Consumption and PV are summed in that order as well, just as
  * communityEnergy(members) would: the totals are the same to the last bit.
  */
-function gatherCommunities<B extends EngineBuilding>(buildings: readonly B[], byId: readonly number[], labels: Int32Array): RankedCommunity<B>[] {
+function gatherCommunities<B extends EngineBuilding>(buildings: readonly B[], byId: Uint32Array, labels: Int32Array): RankedCommunity<B>[] {
   const count = clusterCount(labels);
   const members = Array.from({ length: count }, (): B[] => []);
   const memberIds = Array.from({ length: count }, (): string[] => []);
