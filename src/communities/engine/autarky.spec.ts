@@ -1,4 +1,4 @@
-import { communityEnergy, energyFromTotals } from './autarky';
+import { communityEnergy, energyFromTotals, energyStepByStep } from './autarky';
 
 /**
  * The previous version, written the straightforward way: a pandas-style date range over 2025 in 15-minute
@@ -43,6 +43,20 @@ function referenceModel(buildings: { kwh: number; kwp: number }[]) {
 
 function expectRelativelyClose(actual: number, expected: number, tolerance = 1e-9): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));
+}
+
+/** Deterministic pseudo-random numbers in [0, 1) so a failing case can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** 10^x for x uniform in [fromExponent, toExponent): every order of magnitude equally often. */
+function logUniform(random: () => number, fromExponent: number, toExponent: number): number {
+  return 10 ** (fromExponent + random() * (toExponent - fromExponent));
 }
 
 describe(energyFromTotals.name, () => {
@@ -105,6 +119,57 @@ describe(energyFromTotals.name, () => {
   it('should reject negative or non-finite totals', () => {
     expect(() => energyFromTotals(-1, 0)).toThrow(RangeError);
     expect(() => energyFromTotals(1, Number.NaN)).toThrow(RangeError);
+  });
+
+  it('should keep a tiny autarky precise: proportional to the PV while every sunny interval runs short', () => {
+    const small = energyFromTotals(10_000, 1e-9).autarky_percent;
+    const larger = energyFromTotals(10_000, 1e-6).autarky_percent;
+    expect(small).toBeGreaterThan(0);
+    expect(Math.abs(larger - 1_000 * small)).toBeLessThanOrEqual(1e-12 * larger);
+  });
+
+  it('should give communities with proportional totals exactly the same autarky', () => {
+    expect(energyFromTotals(30_000, 30).autarky_percent).toBe(energyFromTotals(10_000, 10).autarky_percent);
+    expect(energyFromTotals(27_000, 13.5).autarky_percent).toBe(energyFromTotals(9_000, 4.5).autarky_percent);
+  });
+
+  describe(`against ${energyStepByStep.name}`, () => {
+    it('should match the loop to 1e-9 relative for tiny, everyday and huge totals', () => {
+      const random = seededRandom(2025);
+      const pairs: [number, number][] = [
+        [0, 0],
+        [0, 7],
+        [12_000, 0],
+        [1e-9, 1e-12],
+        [1e15, 1e12],
+      ];
+      for (let i = 0; i < 500; i++) {
+        const kwh = logUniform(random, -9, 15);
+        // From 1 W of PV per MWh (0.2 % autarky) to far more PV than a roof holds: real communities have
+        // 1e-4 to 2e-2 kWp per kWh.
+        pairs.push([kwh, kwh * logUniform(random, -6, 4)]);
+      }
+      for (const [kwh, kwp] of pairs) {
+        const actual = energyFromTotals(kwh, kwp);
+        const expected = energyStepByStep(kwh, kwp);
+        expect(Math.abs(actual.autarky_percent - expected.autarky_percent)).toBeLessThanOrEqual(1e-9 * expected.autarky_percent);
+        expect(actual.total_consumption_mwh).toBe(expected.total_consumption_mwh);
+        expect(actual.total_production_mwh).toBe(expected.total_production_mwh);
+      }
+    });
+
+    it('should stay within the loop\'s own rounding for any ratio of PV to consumption', () => {
+      // The loop computes 1 - import / demand over 35 040 terms: its error is absolute, up to about
+      // 35 040 · 2⁻⁵² · 100 ≈ 1e-9 percentage points, which is more than 1e-9 relative of a tiny autarky.
+      const random = seededRandom(7);
+      for (let i = 0; i < 500; i++) {
+        const kwh = logUniform(random, -9, 15);
+        const kwp = logUniform(random, -9, 15);
+        const actual = energyFromTotals(kwh, kwp).autarky_percent;
+        const expected = energyStepByStep(kwh, kwp).autarky_percent;
+        expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, expected));
+      }
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { clusterPoints } from './dbscan';
+import { areNeighbours, clusterLabels, clusterPoints, NOISE } from './dbscan';
 import { EARTH_RADIUS_M, haversineMeters, LatLon, offsetMeters } from '../../geo/geo';
 
 const BADEN: LatLon = { lat: 47.4734, lon: 8.3064 };
@@ -54,6 +54,20 @@ function bruteForceDbscan(points: LatLon[], radiusM: number, minSamples: number)
   const clusters: number[][] = [];
   labels.forEach((l, i) => l >= 0 && (clusters[l] ??= []).push(i));
   return clusters.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Points around a few centres with very different spreads (from a core denser than one point per cell to scattered
+ * outskirts), plus exact duplicates: cells full enough to be all core, chains between them, border points, noise.
+ */
+function towns(random: () => number, count: number, radiusM: number): LatLon[] {
+  const spreads = [1.5, 4, 12, 40].map((radii) => radii * radiusM);
+  const points = Array.from({ length: count }, (_, i) => {
+    const spread = spreads[i % spreads.length];
+    return offsetMeters(BADEN, (random() - 0.5) * spread * (1 + (i % 3)), (random() - 0.5) * spread);
+  });
+  points.push(...points.slice(0, count / 50).map((p) => ({ ...p })));
+  return points;
 }
 
 describe(clusterPoints.name, () => {
@@ -176,10 +190,77 @@ describe(clusterPoints.name, () => {
     expect(clusterPoints(points, { radiusM, minSamples })).toEqual(expected);
   });
 
+  it.each([
+    [2, 150],
+    [3, 150],
+    [2, 50],
+    [3, 50],
+    [6, 50],
+  ])('should agree with a brute-force reference on dense cores, outskirts and duplicates (minSamples %i, radius %i m)', (minSamples, radiusM) => {
+    const points = towns(seededRandom(minSamples * 7 + radiusM), 2500, radiusM);
+    const expected = bruteForceDbscan(points, radiusM, minSamples);
+    expect(expected.some((cluster) => cluster.length > 200)).toBe(true);
+    expect(clusterPoints(points, { radiusM, minSamples })).toEqual(expected);
+  });
+
+  it('should agree with the reference when the grid has tens of thousands of rows and columns', () => {
+    // 1 m over 25 km: cell indices need more than one digit of the radix sort on each axis.
+    const random = seededRandom(11);
+    const points: LatLon[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const centre = offsetMeters(BADEN, random() * 25_000, random() * 25_000);
+      points.push(centre, offsetMeters(centre, random() * 1.2, random() * 1.2), offsetMeters(centre, -random() * 1.2, 0));
+    }
+    expect(clusterPoints(points, { radiusM: 1, minSamples: 2 })).toEqual(bruteForceDbscan(points, 1, 2));
+  });
+
+  it('should agree with the reference over a wide band of latitudes, where neighbours lie several columns apart', () => {
+    const random = seededRandom(3);
+    const points: LatLon[] = [];
+    for (let lat = 40; lat <= 72; lat += 4) {
+      const centre = { lat, lon: 8.3 };
+      for (let i = 0; i < 150; i++) {
+        points.push(offsetMeters(centre, random() * 800, random() * 800));
+      }
+    }
+    expect(clusterPoints(points, opts)).toEqual(bruteForceDbscan(points, 150, 2));
+  });
+
+  it('should join only identical positions with a radius of 0', () => {
+    expect(clusterPoints([BADEN, northOf(BADEN, 0.01), { ...BADEN }], { radiusM: 0, minSamples: 2 })).toEqual([[0, 2]]);
+  });
+
   it('should agree with the reference far from the equator, where a degree of longitude is short', () => {
     const random = seededRandom(7);
     const north = { lat: 69.65, lon: 18.95 };
     const points = Array.from({ length: 1500 }, () => offsetMeters(north, random() * 6500, random() * 6500));
     expect(clusterPoints(points, opts)).toEqual(bruteForceDbscan(points, 150, 2));
+  });
+});
+
+describe(clusterLabels.name, () => {
+  it('should number clusters by their smallest core point and mark noise, as clusterPoints groups them', () => {
+    // minSamples 3: 0 and 4 are border points; 2 and 3 are far from everything.
+    const a = northOf(BADEN, 5000);
+    const points = [northOf(BADEN, -100), northOf(a, 100), northOf(BADEN, 3000), northOf(BADEN, 9000), northOf(BADEN, 140), BADEN, northOf(a, 60), a];
+    const opts = { radiusM: 150, minSamples: 3 };
+    const labels = clusterLabels(points, opts);
+    expect(Array.from(labels)).toEqual([1, 0, NOISE, NOISE, 1, 1, 0, 0]);
+    expect(clusterPoints(points, opts)).toEqual([
+      [0, 4, 5],
+      [1, 6, 7],
+    ]);
+  });
+
+  it('should decide a single pair exactly as the clustering does, on the radius too', () => {
+    const random = seededRandom(7);
+    for (let i = 0; i < 2000; i++) {
+      const a = { lat: 45.8 + random() * 2, lon: 6 + random() * 4 };
+      const distance = 150 + (random() - 0.5) * 1e-5 * (i % 2 === 0 ? 1 : 1e6);
+      const b = i % 3 === 0 ? northOf(a, distance) : offsetMeters(a, distance * Math.cos(i), distance * Math.sin(i));
+
+      expect([i, areNeighbours(a, b, 150)]).toEqual([i, clusterPoints([a, b], { radiusM: 150, minSamples: 2 }).length === 1]);
+      expect(areNeighbours(b, a, 150)).toBe(areNeighbours(a, b, 150));
+    }
   });
 });
