@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -92,7 +92,10 @@ export class DevelopmentMailTransport extends MailTransport {
     const info = (await this.composer.sendMail(toNodemailer(mail))) as { message: Buffer };
     await mkdir(this.directory, { recursive: true });
     const file = join(this.directory, developmentFileName(mail.messageId));
-    await writeFile(file, info.message, { mode: 0o600 });
+    // Written beside and renamed: a mail program watching the folder never opens a half-written file.
+    const partial = `${file}.partial`;
+    await writeFile(partial, info.message, { mode: 0o600 });
+    await rename(partial, file);
     this.logger.log(`Development mail written to ${file}`);
   }
 
