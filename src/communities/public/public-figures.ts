@@ -1,4 +1,4 @@
-import { EnergyFigures } from '../engine/autarky';
+import { EnergyFigures, EnergyMember } from '../engine/autarky';
 
 /**
  * A group's energy figures are published only from this many members on: below it, one member's
@@ -6,6 +6,12 @@ import { EnergyFigures } from '../engine/autarky';
  * lone building and the totals are that building's).
  */
 export const MIN_MEMBERS_FOR_FIGURES = 3;
+/**
+ * The dominance rule of statistical disclosure control: nothing is published while one member has
+ * more than this share of the group's consumption or PV power. Without it, neighbours registered
+ * with tiny figures (probes) would leave the group's figures, rounded or not, those of one household.
+ */
+export const DOMINANT_SHARE = 0.5;
 /** Published autarky moves in 5 % steps, totals in 10 MWh steps: coarser than one household's share. */
 export const AUTARKY_STEP_PERCENT = 5;
 export const ENERGY_STEP_MWH = 10;
@@ -20,9 +26,26 @@ function roundTo(value: number, step: number): number {
   return Math.round(value / step) * step;
 }
 
-/** What the public may see of a group's figures: coarse, and nothing for groups too small to hide a member. */
-export function publicFigures(members: number, figures: EnergyFigures): PublicFigures {
-  if (members < MIN_MEMBERS_FOR_FIGURES) return { autarky_percent: null, total_consumption_mwh: null, total_production_mwh: null };
+/** The largest single member's figures of a group. */
+export type LargestMember = EnergyMember;
+
+export function largestMember(members: readonly EnergyMember[]): LargestMember {
+  return {
+    annual_consumption_kwh: Math.max(0, ...members.map((member) => member.annual_consumption_kwh)),
+    potential_pv_kwp: Math.max(0, ...members.map((member) => member.potential_pv_kwp)),
+  };
+}
+
+function dominated(totals: EnergyMember, largest: LargestMember): boolean {
+  return largest.annual_consumption_kwh > DOMINANT_SHARE * totals.annual_consumption_kwh || largest.potential_pv_kwp > DOMINANT_SHARE * totals.potential_pv_kwp;
+}
+
+/**
+ * What the public may see of a group's figures: coarse, and nothing for groups too small to hide a
+ * member or dominated by one member.
+ */
+export function publicFigures(members: number, totals: EnergyMember, figures: EnergyFigures, largest: LargestMember): PublicFigures {
+  if (members < MIN_MEMBERS_FOR_FIGURES || dominated(totals, largest)) return { autarky_percent: null, total_consumption_mwh: null, total_production_mwh: null };
   return {
     autarky_percent: roundTo(figures.autarky_percent, AUTARKY_STEP_PERCENT),
     total_consumption_mwh: roundTo(figures.total_consumption_mwh, ENERGY_STEP_MWH),

@@ -59,7 +59,12 @@ export class PublicMapService {
       (row): CommunityDto => ({
         community_id: row.id,
         num_members: row.num_members,
-        ...publicFigures(row.num_members, energyFromTotals(row.total_consumption_kwh, row.total_pv_kwp)),
+        ...publicFigures(
+          row.num_members,
+          { annual_consumption_kwh: row.total_consumption_kwh, potential_pv_kwp: row.total_pv_kwp },
+          energyFromTotals(row.total_consumption_kwh, row.total_pv_kwp),
+          { annual_consumption_kwh: row.largest_consumption_kwh, potential_pv_kwp: row.largest_pv_kwp },
+        ),
         members: row.members.map(([lat, lon]) => ({ lat, lon })),
         polygon: communityPolygon(row.hull.map(([lat, lon]) => ({ lat, lon }))),
       }),

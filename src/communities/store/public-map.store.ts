@@ -14,6 +14,9 @@ export type PublishedCommunityRow = {
   autarky_percent: number;
   hull: [number, number][];
   members: [number, number][];
+  /** The largest single member's figures, for the dominance rule of the published figures. */
+  largest_consumption_kwh: number;
+  largest_pv_kwp: number;
 };
 
 /**
@@ -92,9 +95,11 @@ export class PublicMapStore {
   publishedCommunities(manager: EntityManager): Promise<PublishedCommunityRow[]> {
     return manager.query<PublishedCommunityRow[]>(
       `SELECT c.id, c.num_members, c.total_consumption_kwh, c.total_pv_kwp, c.autarky_percent, c.hull,
-              coalesce(m.members, '[]'::jsonb) AS members
+              coalesce(m.members, '[]'::jsonb) AS members,
+              coalesce(m.largest_consumption_kwh, 0) AS largest_consumption_kwh, coalesce(m.largest_pv_kwp, 0) AS largest_pv_kwp
        FROM communities c
-       LEFT JOIN (SELECT community_id, jsonb_agg(jsonb_build_array(public_lat, public_lon) ORDER BY public_lat, public_lon) AS members
+       LEFT JOIN (SELECT community_id, jsonb_agg(jsonb_build_array(public_lat, public_lon) ORDER BY public_lat, public_lon) AS members,
+                         max(annual_consumption_kwh) AS largest_consumption_kwh, max(potential_pv_kwp) AS largest_pv_kwp
                   FROM community_buildings WHERE community_id IS NOT NULL GROUP BY community_id) m ON m.community_id = c.id`,
     );
   }
