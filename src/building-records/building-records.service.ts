@@ -121,6 +121,16 @@ export class BuildingRecordsService {
     return { registered: await this.buildings.counts(manager), anonymous: await this.interestPool.counts(manager) };
   }
 
+  /** How many registrations a mailbox (lower-cased address) holds in both tables, the given building left out. */
+  async countForMailbox(manager: EntityManager, mailbox: string, exceptBuildingId: string): Promise<number> {
+    return (await this.buildings.countForMailbox(manager, mailbox, exceptBuildingId)) + (await this.interestPool.countForMailbox(manager, mailbox, exceptBuildingId));
+  }
+
+  /** Unconfirmed records of both tables registered before the cutoff (at most `limit` of each). */
+  async unconfirmedBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<string[]> {
+    return [...(await this.buildings.unconfirmedBefore(manager, cutoff, limit)), ...(await this.interestPool.unconfirmedBefore(manager, cutoff, limit))];
+  }
+
   /** The ids among the given ones that either table holds. */
   async existingIds(manager: EntityManager, buildingIds: string[]): Promise<Set<string>> {
     const registered = await this.buildings.existingIds(manager, buildingIds);

@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget } from 'typeorm';
+import { mailboxSql } from '../common/mailbox';
 import { affectedCount } from '../database/query-result';
 import { BuildingRecord, BuildingRecordFields, RECORD_COLUMNS, RECORD_FIELDS, StoredRecord } from './building-record';
 
@@ -67,6 +68,24 @@ export class RecordRepository {
 
   findByEmail(manager: EntityManager, email: string): Promise<StoredRecord[]> {
     return manager.query<StoredRecord[]>(`SELECT ${SELECT_RECORD} FROM ${this.table(manager)} WHERE email = $1`, [email]);
+  }
+
+  /** How many records this mailbox holds (see mailboxOf), the given building left out. */
+  async countForMailbox(manager: EntityManager, mailbox: string, exceptBuildingId: string): Promise<number> {
+    const [row] = await manager.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM ${this.table(manager)} WHERE ${mailboxSql('email')} = $1 AND building_id <> $2`,
+      [mailbox, exceptBuildingId],
+    );
+    return row.count;
+  }
+
+  /** Ids of unconfirmed records registered before the cutoff, oldest first. */
+  async unconfirmedBefore(manager: EntityManager, cutoff: Date, limit: number): Promise<string[]> {
+    const rows = await manager.query<{ building_id: string }[]>(
+      `SELECT building_id FROM ${this.table(manager)} WHERE verified = false AND registered_at < $1 ORDER BY registered_at LIMIT $2`,
+      [cutoff, limit],
+    );
+    return rows.map((row) => row.building_id);
   }
 
   /** Ids among the given ones that this table holds. */

@@ -19,6 +19,7 @@ const ERRORS = {
   400: { meaning: 'A field or parameter is missing or invalid; the message names it', message: 'email must be a valid e-mail address' },
   401: { meaning: 'Missing or wrong admin API key', message: 'A valid admin API key is required' },
   404: { meaning: 'Not found', message: 'No building with this id' },
+  409: { meaning: 'Another change of the same building is waiting', message: 'Another registration of this building is waiting for its current holder until 2026-12-16T08:00:00.000Z; please try again after that' },
   410: { meaning: 'The link has expired', message: 'This confirmation link has expired; please register again to receive a new one' },
   413: { meaning: 'The request body is larger than 1 MB', message: 'The request body is larger than 1 MB' },
   422: { meaning: 'The address is outside the area this service covers', message: 'This address is outside the area this service covers' },

@@ -58,6 +58,7 @@ function IsAddressArea(): PropertyDecorator {
 /** Requests per window, e.g. `10/1h`: a limit of at least 1 and a duration with its unit. */
 const RATE_PATTERN = /^[1-9]\d{0,5}\/[1-9]\d{0,8}(ms|s|m|h|d)$/;
 
+const mailLimitMessage = (name: string): string => `${name} must be e-mails per recipient and window such as 3/1d (limit 1–999999; window unit ms, s, m, h or d)`;
 const rateMessage = (name: string): string => `${name} must be requests per window such as 10/1h (limit 1–999999; window unit ms, s, m, h or d)`;
 
 const TRUST_PROXY_MESSAGE =
@@ -197,6 +198,33 @@ export class Env {
 
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'TOKEN_PURGE_CRON must be a cron expression such as "0 * * * *"' })
   TOKEN_PURGE_CRON = '0 * * * *';
+
+  @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'HOUSEKEEPING_CRON must be a cron expression such as "*/15 * * * *"' })
+  HOUSEKEEPING_CRON = '*/15 * * * *';
+
+  @Transform(toNumber)
+  @IsInt({ message: 'MAX_REGISTRATIONS_PER_MAILBOX must be an integer between 1 and 100' })
+  @Min(1, { message: 'MAX_REGISTRATIONS_PER_MAILBOX must be an integer between 1 and 100' })
+  @Max(100, { message: 'MAX_REGISTRATIONS_PER_MAILBOX must be an integer between 1 and 100' })
+  MAX_REGISTRATIONS_PER_MAILBOX = 3;
+
+  @Matches(DURATION_PATTERN, { message: 'HANDOVER_WAIT must be a duration such as 14d, 12h, 90m or 3600s' })
+  HANDOVER_WAIT = '14d';
+
+  @Matches(RATE_PATTERN, { message: mailLimitMessage('MAIL_LIMIT_LINKS') })
+  MAIL_LIMIT_LINKS = '3/1d';
+
+  @Matches(RATE_PATTERN, { message: mailLimitMessage('MAIL_LIMIT_HANDOVER') })
+  MAIL_LIMIT_HANDOVER = '3/30d';
+
+  @Matches(RATE_PATTERN, { message: mailLimitMessage('MAIL_LIMIT_NEIGHBOURS') })
+  MAIL_LIMIT_NEIGHBOURS = '5/1d';
+
+  @Matches(RATE_PATTERN, { message: mailLimitMessage('MAIL_LIMIT_OVERVIEWS') })
+  MAIL_LIMIT_OVERVIEWS = '10/1d';
+
+  @Matches(DURATION_PATTERN, { message: 'MAIL_QUIET_PERIOD must be a duration such as 2m, 30s or 0' })
+  MAIL_QUIET_PERIOD = '1m';
 
   @Transform(emptyToUndefined)
   @IsOptional()

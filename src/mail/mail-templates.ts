@@ -201,3 +201,59 @@ export function newNeighbourMail(input: ContactMailInput): RenderedMail {
     input,
   );
 }
+
+export const HANDOVER_REQUEST_SUBJECT = 'Jemand möchte die Anmeldung Ihres Gebäudes übernehmen';
+export const HANDOVER_DECLINED_SUBJECT = 'Ihre Anmeldung wurde nicht übernommen';
+export const HANDOVER_DONE_SUBJECT = 'Die Anmeldung Ihres Gebäudes wurde übergeben';
+export const REGISTRATION_ACTIVE_SUBJECT = 'Ihre Anmeldung ist aktiv';
+export const MAILBOX_LIMIT_SUBJECT = 'Ihre Anmeldung wurde nicht gespeichert';
+
+/** A short mail: paragraphs of plain text, then links (label and URL), then the signature. */
+function notice(appName: string, subject: string, paragraphs: string[], links: { label: string; url: string }[] = []): RenderedMail {
+  const text = ['Guten Tag', '', ...paragraphs.flatMap((p) => [p, '']), ...links.flatMap((l) => [`${l.label}: ${l.url}`, '']), signature(appName)].join('\n');
+  const html = page(appName, ['<p>Guten Tag</p>', ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`), ...links.map((l) => `<p>${link(l.url, l.label)}</p>`)].join('\n'));
+  return { subject, text, html };
+}
+
+/** Swiss date, e.g. 16.12.2026. */
+function swissDate(date: Date): string {
+  return `${String(date.getUTCDate()).padStart(2, '0')}.${String(date.getUTCMonth() + 1).padStart(2, '0')}.${date.getUTCFullYear()}`;
+}
+
+/** To the holder of a building when someone else has registered it and confirmed their e-mail address. */
+export function handoverRequestMail(input: { appName: string; address: string | null; decideUrl: string; appliesAt: Date }): RenderedMail {
+  const building = buildingLabel(input.address);
+  return notice(input.appName, HANDOVER_REQUEST_SUBJECT, [
+    `Eine andere Person hat ${building} bei ${input.appName} angemeldet und ihre E-Mail-Adresse bestätigt. Ihre Anmeldung bleibt unverändert, bis Sie entscheiden.`,
+    `Wenn das Gebäude den Besitz gewechselt hat, stimmen Sie der Übergabe zu. Wenn nicht, widersprechen Sie: dann bleibt alles wie bisher. Ohne Antwort geht die Anmeldung am ${swissDate(input.appliesAt)} an die andere Person über, und Ihre Angaben zu diesem Gebäude werden gelöscht.`,
+  ], [{ label: 'Zustimmen oder widersprechen', url: input.decideUrl }]);
+}
+
+/** To the claimant when the holder objected. */
+export function handoverDeclinedMail(input: { appName: string; address: string | null }): RenderedMail {
+  return notice(input.appName, HANDOVER_DECLINED_SUBJECT, [
+    `Die bisherige Anmeldung von ${buildingLabel(input.address)} bleibt bestehen: die angemeldete Person hat der Übergabe widersprochen. Ihre Angaben haben wir gelöscht.`,
+  ]);
+}
+
+/** To the previous holder when the registration has passed to someone else. */
+export function handoverDoneMail(input: { appName: string; address: string | null }): RenderedMail {
+  return notice(input.appName, HANDOVER_DONE_SUBJECT, [
+    `Die Anmeldung von ${buildingLabel(input.address)} ist an die Person übergegangen, die das Gebäude neu angemeldet hat. Ihre Angaben zu diesem Gebäude haben wir gelöscht; Ihre Abmeldelinks für dieses Gebäude gelten nicht mehr.`,
+  ]);
+}
+
+/** To the new holder once a registration that waited for the previous holder applies. */
+export function registrationActiveMail(input: { appName: string; address: string | null; unsubscribeUrl: string }): RenderedMail {
+  return notice(input.appName, REGISTRATION_ACTIVE_SUBJECT, [
+    `Ihre Anmeldung von ${buildingLabel(input.address)} ist jetzt aktiv. Sobald bestätigte Nachbarn in Ihrer Nähe sind, erhalten Sie deren Kontaktangaben per E-Mail.`,
+  ], [{ label: 'Abmelden und alle Angaben löschen', url: input.unsubscribeUrl }]);
+}
+
+/** To a mailbox that already holds the most registrations allowed. */
+export function mailboxLimitMail(input: { appName: string; address: string | null; limit: number }): RenderedMail {
+  return notice(input.appName, MAILBOX_LIMIT_SUBJECT, [
+    `Sie haben ${buildingLabel(input.address)} bei ${input.appName} angemeldet. Mit dieser E-Mail-Adresse sind bereits ${input.limit} Gebäude angemeldet, mehr sind nicht möglich; die neue Anmeldung haben wir deshalb nicht gespeichert.`,
+    'Wenn Sie ein anderes Gebäude abmelden, können Sie dieses anmelden. Falls Sie sich nicht angemeldet haben, können Sie diese E-Mail ignorieren.',
+  ]);
+}

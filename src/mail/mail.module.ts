@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { mailTransportProvider } from './mail-transport';
+import { MailQuota } from './mail-quota.service';
+import { MailRecipientQuota } from './mail-recipient-quota.entity';
 import { MailService } from './mail.service';
 import { OutboxCipher } from './outbox-crypto';
 import { OutboxMessage } from './outbox-message.entity';
@@ -8,8 +10,8 @@ import { OutboxWorker } from './outbox.worker';
 
 /** The transactional mail outbox: MailService queues inside the caller's transaction, OutboxWorker sends. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxMessage])],
-  providers: [OutboxCipher, MailService, OutboxWorker, mailTransportProvider],
-  exports: [MailService, OutboxWorker],
+  imports: [TypeOrmModule.forFeature([OutboxMessage, MailRecipientQuota])],
+  providers: [OutboxCipher, MailService, MailQuota, OutboxWorker, mailTransportProvider],
+  exports: [MailService, MailQuota, OutboxWorker],
 })
 export class MailModule {}

@@ -26,6 +26,9 @@ export type OutboxEntry = {
 /** Rows per multi-row insert: large enough to save round trips, small enough for bounded statements. */
 const ENQUEUE_BATCH = 2000;
 
+/** A person is shown this many of the latest disclosures of their details. */
+const MAX_DISCLOSURES = 500;
+
 export type OutboxCounts = { pending: number; failed: number; sent: number };
 
 /** The transactional outbox: mails are written with the change that causes them and sent by OutboxWorker. */
@@ -117,6 +120,20 @@ export class MailService {
       [buildingId],
     );
     return mails.map((mail) => messageIdFor(mail.idempotency_key, this.domain));
+  }
+
+  /**
+   * Who received the building's details, and when: the contact mails sent that named it, newest
+   * first. The recipient is null when they have since left (their id was erased from the row).
+   */
+  disclosuresOf(manager: EntityManager, buildingId: string): Promise<{ recipient_id: string | null; sent_at: Date }[]> {
+    return manager.query<{ recipient_id: string | null; sent_at: Date }[]>(
+      `SELECT building_id AS recipient_id, sent_at FROM mail_outbox
+       WHERE status = 'sent' AND kind IN ('contact-overview', 'new-neighbour') AND mentions @> ARRAY[$1]::text[]
+         AND building_id IS DISTINCT FROM $1
+       ORDER BY sent_at DESC LIMIT $2`,
+      [buildingId, MAX_DISCLOSURES],
+    );
   }
 
   /**

@@ -11,6 +11,8 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 @Entity({ name: 'mail_outbox' })
 @Index('idx_mail_outbox_due', ['nextAttemptAt'], { where: "status = 'pending'" })
 @Index('idx_mail_outbox_building', ['buildingId'])
+// GIN over mentions: erasure and the disclosure record look up the mails that name a building.
+@Index('idx_mail_outbox_mentions', { synchronize: false })
 @Check('chk_mail_outbox_status', "status IN ('pending', 'sent', 'failed')")
 export class OutboxMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })

@@ -1,4 +1,4 @@
-import { BadRequestException, GoneException, Injectable, NotFoundException } from '@nestjs/common';
+import { GoneException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import { BuildingEvents } from '../building-records/building-record.events';
@@ -6,17 +6,12 @@ import { BuildingRecordsService } from '../building-records/building-records.ser
 import { lockBuilding, lockErasureGateShared } from '../building-records/record-locks';
 import { ContactNotifier } from '../communities/notifications/contact-notifier.service';
 import { CommunityChanges } from '../communities/recomputation/community-changes.service';
+import { MailService } from '../mail/mail.service';
 import { OutboxWorker } from '../mail/outbox.worker';
-import { isWellFormedToken } from '../tokens/token-format';
-import { TokensService } from '../tokens/tokens.service';
+import { OwnershipService } from './ownership/ownership.service';
+import { assertWellFormedToken, UNKNOWN_LINK } from './link-tokens';
+import { StoredLink, TokensService } from '../tokens/tokens.service';
 import { ConfirmationResultDto } from './dto/confirmation-result.dto';
-
-/** Deliberately the same for every unknown token: a message must not reveal whose link it was. */
-export const UNKNOWN_LINK = 'This link is unknown or has been replaced by a newer one';
-
-export function assertWellFormedToken(token: unknown): asserts token is string {
-  if (!isWellFormedToken(token)) throw new BadRequestException('token is malformed');
-}
 
 @Injectable()
 export class ConfirmationService {
@@ -28,26 +23,37 @@ export class ConfirmationService {
     private readonly changes: CommunityChanges,
     private readonly outbox: OutboxWorker,
     private readonly events: EventEmitter2,
+    private readonly ownership: OwnershipService,
+    private readonly mail: MailService,
   ) {}
 
   /**
-   * Confirms the e-mail address behind a verification link. A used link still resolves (people
-   * click twice); concurrent clicks confirm once.
+   * Confirms the e-mail address behind a verification link, or the claimant's address behind a
+   * claim's link (see OwnershipService). A used link still resolves (people click twice);
+   * concurrent clicks confirm once.
    */
   async confirm(token: unknown): Promise<ConfirmationResultDto> {
     assertWellFormedToken(token);
-    const result = await this.dataSource.transaction((manager) => this.confirmWithin(manager, token));
+    const { result, mailCopies, changed } = await this.dataSource.transaction(async (manager) => {
+      const stored = await this.tokens.findByToken(manager, token, 'verification');
+      if (stored) {
+        const confirmed = await this.confirmWithin(manager, stored);
+        return { result: confirmed, mailCopies: [], changed: !confirmed.already_verified };
+      }
+      const claimed = await this.ownership.confirm(manager, token);
+      if (!claimed) throw new NotFoundException(UNKNOWN_LINK);
+      return { result: claimed.result, mailCopies: claimed.applied?.mailCopies ?? [], changed: claimed.applied !== null };
+    });
+    await this.mail.discardCopies(mailCopies);
     if (result.already_verified) return result;
     this.outbox.kick();
-    this.events.emit(BuildingEvents.confirmed, { buildingId: result.building_id });
+    if (changed) this.events.emit(BuildingEvents.confirmed, { buildingId: result.building_id });
     return result;
   }
 
-  private async confirmWithin(manager: EntityManager, token: string): Promise<ConfirmationResultDto> {
+  private async confirmWithin(manager: EntityManager, stored: StoredLink): Promise<ConfirmationResultDto> {
     // Before the building lock: an erasure takes the gate first, then the building.
     await lockErasureGateShared(manager);
-    const stored = await this.tokens.findByToken(manager, token, 'verification');
-    if (!stored) throw new NotFoundException(UNKNOWN_LINK);
     await lockBuilding(manager, stored.buildingId);
     const found = await this.records.find(manager, stored.buildingId);
     if (!found) throw new NotFoundException(UNKNOWN_LINK);

@@ -44,7 +44,14 @@ an bestätigte Nachbarinnen und Nachbarn derselben möglichen Lokalen Elektrizit
   );
 }
 
-export function confirmedPage(appName: string, alreadyVerified: boolean): string {
+export function confirmedPage(appName: string, alreadyVerified: boolean, waitingUntil: string | null = null): string {
+  if (waitingUntil) {
+    return page(
+      appName,
+      'E-Mail-Adresse bestätigt',
+      `<p>Dieses Gebäude ist bereits von einer anderen Person angemeldet. Wir haben sie gefragt; widerspricht sie nicht, geht die Anmeldung am ${escapeHtml(swissDateTime(waitingUntil))} an Sie über.</p>`,
+    );
+  }
   return page(
     appName,
     alreadyVerified ? 'Bereits bestätigt' : 'Vielen Dank!',
@@ -54,13 +61,46 @@ export function confirmedPage(appName: string, alreadyVerified: boolean): string
   );
 }
 
-export function unsubscribePromptPage(appName: string, action: string): string {
+export type DisclosureLine = { recipient_address: string | null; sent_at: string };
+
+export function unsubscribePromptPage(appName: string, action: string, disclosures: DisclosureLine[]): string {
   return page(
     appName,
     'Abmelden und Daten löschen',
-    `<p>Wenn Sie sich abmelden, löschen wir Ihr Gebäude, Ihre Kontaktdaten und alle zugehörigen Daten endgültig.</p>
+    `${disclosureList(disclosures)}
+<p>Wenn Sie sich abmelden, löschen wir Ihr Gebäude, Ihre Kontaktdaten und alle zugehörigen Daten endgültig.</p>
 <form method="post" action="${escapeHtml(action)}"><button class="danger" type="submit">Abmelden und Daten löschen</button></form>`,
   );
+}
+
+/** Who received the person's contact details (their own link shows it to them). */
+function disclosureList(disclosures: DisclosureLine[]): string {
+  if (disclosures.length === 0) return '<p>Ihre Kontaktangaben wurden bisher an niemanden weitergegeben.</p>';
+  const items = disclosures.map((d) => `<li>${escapeHtml(d.recipient_address ?? 'eine inzwischen abgemeldete Person')}, ${escapeHtml(swissDateTime(d.sent_at))}</li>`);
+  return `<p>Ihre Kontaktangaben gingen an:</p>\n<ul>${items.join('')}</ul>`;
+}
+
+function swissDateTime(iso: string): string {
+  return new Date(iso).toLocaleString('de-CH', { timeZone: 'Europe/Zurich', dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** Mail scanners open links: the holder decides by pressing one of the buttons. */
+export function handoverPromptPage(appName: string, action: string): string {
+  return page(
+    appName,
+    'Übergabe der Anmeldung',
+    `<p>Eine andere Person hat Ihr Gebäude angemeldet und ihre E-Mail-Adresse bestätigt. Wenn das Gebäude den Besitz gewechselt hat,
+stimmen Sie der Übergabe zu: Ihre Angaben zu diesem Gebäude werden dann gelöscht. Wenn nicht, widersprechen Sie: dann bleibt alles wie bisher.</p>
+<form method="post" action="${escapeHtml(action)}/object"><button type="submit">Widersprechen – die Anmeldung bleibt meine</button></form>
+<p></p>
+<form method="post" action="${escapeHtml(action)}/agree"><button class="danger" type="submit">Zustimmen – die Anmeldung übergeben</button></form>`,
+  );
+}
+
+export function handoverDecidedPage(appName: string, transferred: boolean): string {
+  return transferred
+    ? page(appName, 'Übergeben', '<p>Die Anmeldung ist übergeben. Ihre Angaben zu diesem Gebäude wurden gelöscht.</p>')
+    : page(appName, 'Widersprochen', '<p>Ihre Anmeldung bleibt unverändert. Die andere Anmeldung wurde gelöscht.</p>');
 }
 
 export function unsubscribedPage(appName: string): string {
@@ -70,8 +110,9 @@ export function unsubscribedPage(appName: string): string {
 const ERROR_TEXT: Record<number, string> = {
   400: 'Dieser Link ist ungültig. Bitte prüfen Sie, ob er vollständig kopiert wurde.',
   404: 'Dieser Link ist unbekannt oder wurde durch einen neueren ersetzt.',
+  409: 'Für dieses Gebäude wartet bereits eine andere Anmeldung auf die Antwort der angemeldeten Person. Bitte versuchen Sie es später erneut.',
   410: 'Dieser Bestätigungslink ist abgelaufen. Bitte registrieren Sie sich erneut, um einen neuen Link zu erhalten.',
-  429: 'Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
+  429: 'Zu viele Versuche oder E-Mails. Bitte warten Sie eine Weile und versuchen Sie es erneut.',
   503: 'Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es in einigen Minuten erneut.',
 };
 

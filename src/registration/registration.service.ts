@@ -1,15 +1,16 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProfileSigner } from '../addresses/profile-signer.service';
 import { BuildingEvents } from '../building-records/building-record.events';
-import { CommunityChanges } from '../communities/recomputation/community-changes.service';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { RecordInput } from '../building-records/record.repository';
 import { lockBuilding } from '../building-records/record-locks';
 import { durationToMs, Env } from '../config/env.validation';
-import { verificationMail } from '../mail/mail-templates';
+import { mailboxLimitMail, verificationMail } from '../mail/mail-templates';
+import { mailboxOf } from '../common/mailbox';
+import { MailQuota } from '../mail/mail-quota.service';
 import { MailService } from '../mail/mail.service';
 import { OutboxWorker } from '../mail/outbox.worker';
 import { TokensService } from '../tokens/tokens.service';
@@ -17,6 +18,7 @@ import { RegisterDto } from './dto/register.dto';
 import { RegistrationResultDto } from './dto/registration-result.dto';
 import { confirmUrl, unsubscribeUrl } from '../tokens/token-links';
 import { RecordType } from '../building-records/building-record';
+import { OwnershipService, TOO_MANY_MAILS } from './ownership/ownership.service';
 
 /** What a registration stored (the record as the address check signed it) and what the client is told. */
 export type RegisteredBuilding = { result: RegistrationResultDto; record: RecordInput };
@@ -30,11 +32,12 @@ export class RegistrationService {
     private readonly config: ConfigService<Env, true>,
     private readonly records: BuildingRecordsService,
     private readonly signer: ProfileSigner,
-    private readonly changes: CommunityChanges,
     private readonly tokens: TokensService,
     private readonly mail: MailService,
     private readonly outbox: OutboxWorker,
     private readonly events: EventEmitter2,
+    private readonly ownership: OwnershipService,
+    private readonly quota: MailQuota,
   ) {
     this.verificationTtlMs = durationToMs(this.config.get('VERIFICATION_TOKEN_TTL', { infer: true }));
   }
@@ -46,7 +49,8 @@ export class RegistrationService {
    */
   async register(dto: RegisterDto, type: RecordType): Promise<RegisteredBuilding> {
     const fields = this.recordFieldsOf(dto);
-    await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
+    const mailCopies = await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
+    await this.mail.discardCopies(mailCopies);
     this.outbox.kick();
     this.events.emit(BuildingEvents.registered, { buildingId: fields.buildingId });
     return { result: { building_id: fields.buildingId, type, verified: false, verification_email_sent: true }, record: fields };
@@ -76,12 +80,31 @@ export class RegistrationService {
     };
   }
 
-  private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<void> {
+  /**
+   * Who may register what: a mailbox holds at most MAX_REGISTRATIONS_PER_MAILBOX registrations
+   * (beyond, it is told so by mail, and the answer is the same as for a stored registration); every
+   * registration costs its address one mail of the links class (429 when capped); a building held
+   * confirmed is only claimed (OwnershipService); an unconfirmed one registered by another address
+   * loses its earlier person's links and queued mails. Returns the Message-IDs of erased mails.
+   */
+  private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<string[]> {
     await lockBuilding(manager, fields.buildingId);
+    if (!(await this.quota.reserve(manager, fields.email, 'links'))) throw new HttpException(TOO_MANY_MAILS, HttpStatus.TOO_MANY_REQUESTS);
+    if (await this.mailboxIsFull(manager, fields)) {
+      await this.tellMailboxIsFull(manager, fields);
+      return [];
+    }
     const previous = await this.records.find(manager, fields.buildingId);
+    if (previous?.record.verified) {
+      await this.ownership.claim(manager, fields, type);
+      return [];
+    }
+    let mailCopies: string[] = [];
+    if (previous && previous.record.email !== fields.email) {
+      await this.tokens.removeForBuilding(manager, fields.buildingId);
+      mailCopies = await this.mail.removeForBuilding(manager, fields.buildingId);
+    }
     await this.records.save(manager, type, fields);
-    // A confirmed record registered again is unconfirmed again: it leaves the public data.
-    if (previous?.record.verified) await this.changes.noted(manager, [fields.buildingId]);
     await this.tokens.revokeUnusedVerification(manager, fields.buildingId);
     const verification = await this.tokens.issue(
       manager,
@@ -101,6 +124,28 @@ export class RegistrationService {
         address: fields.address,
         confirmUrl: confirmUrl(baseUrl, verification.token),
         unsubscribeUrl: unsubscribeUrl(baseUrl, unsubscribe.token),
+      }),
+    });
+    return mailCopies;
+  }
+
+  /** Registering one of one's own buildings again never counts against the limit. */
+  private async mailboxIsFull(manager: EntityManager, fields: RecordInput): Promise<boolean> {
+    const mailbox = mailboxOf(fields.email);
+    const held = (await this.records.countForMailbox(manager, mailbox, fields.buildingId)) + (await this.ownership.countForMailbox(manager, mailbox, fields.buildingId));
+    return held >= this.config.get('MAX_REGISTRATIONS_PER_MAILBOX', { infer: true });
+  }
+
+  private async tellMailboxIsFull(manager: EntityManager, fields: RecordInput): Promise<void> {
+    await this.mail.enqueue(manager, {
+      idempotencyKey: `mailbox-limit:${fields.buildingId}:${mailboxOf(fields.email)}:${Date.now()}`,
+      kind: 'mailbox-limit',
+      buildingId: null,
+      to: fields.email,
+      ...mailboxLimitMail({
+        appName: this.config.get('APP_NAME', { infer: true }),
+        address: fields.address,
+        limit: this.config.get('MAX_REGISTRATIONS_PER_MAILBOX', { infer: true }),
       }),
     });
   }

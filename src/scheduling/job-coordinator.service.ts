@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, LessThan } from 'typeorm';
 import { advisoryKey } from '../common/advisory-lock';
 import { DatabaseTarget } from '../database/database-target';
@@ -17,6 +17,7 @@ const JOB_RUN_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export class JobCoordinator {
   /** Jobs running in this process: the whole guard on the embedded database (one process, one connection). */
   private readonly runningHere = new Set<string>();
+  private readonly logger = new Logger(JobCoordinator.name);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,6 +36,21 @@ export class JobCoordinator {
 
   async finishTick(job: string, tick: Date, outcome: string): Promise<void> {
     await this.dataSource.getRepository(JobRun).update({ job, tick }, { finishedAt: new Date(), outcome: outcome.slice(0, 200) });
+  }
+
+  /**
+   * A cron tick of a job: the replica that claims this second's tick runs `work` and records the
+   * outcome it returns; the others skip it. A failure is logged, as a cron callback has nobody to
+   * throw to, and the next tick tries again.
+   */
+  async runTick(job: string, work: () => Promise<string>): Promise<void> {
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
+    try {
+      if (!(await this.claimTick(job, tick))) return;
+      await this.finishTick(job, tick, await work());
+    } catch (error) {
+      this.logger.warn(`Scheduled ${job} failed: ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -6,3 +6,7 @@ export function confirmUrl(baseUrl: string, token: string): string {
 export function unsubscribeUrl(baseUrl: string, token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/unsubscribe/${token}`;
 }
+
+export function handoverUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/handover/${token}`;
+}

@@ -29,7 +29,7 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     if (!this.config.get('TOKEN_PURGE_ENABLED', { infer: true })) return;
     const job = CronJob.from({
       cronTime: this.config.get('TOKEN_PURGE_CRON', { infer: true }),
-      onTick: () => void this.onTick(),
+      onTick: () => void this.jobs.runTick(JOB, async () => `removed ${(await this.purgeNow()).removed}`),
       start: true,
     });
     this.scheduler.addCronJob(JOB, job);
@@ -40,18 +40,6 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
   onApplicationShutdown(): void {
     clearTimeout(this.bootTimer);
     if (this.scheduler.doesExist('cron', JOB)) this.scheduler.deleteCronJob(JOB);
-  }
-
-  /** A scheduled tick: the replica that claims the tick purges; the others skip it. */
-  private async onTick(): Promise<void> {
-    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
-    try {
-      if (!(await this.jobs.claimTick(JOB, tick))) return;
-      const outcome = await this.purgeNow();
-      await this.jobs.finishTick(JOB, tick, `removed ${outcome.removed}`);
-    } catch (error) {
-      this.logger.warn(`Token purge tick failed: ${(error as Error).message}`);
-    }
   }
 
   /** Deletes expired verification tokens in bounded batches; skipped while another purge runs. */

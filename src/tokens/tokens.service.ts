@@ -18,6 +18,9 @@ export type TokenByHash = {
 };
 
 /** What writing a TokenByHash did: inserted, marked used, or nothing (already there as given). */
+/** A stored link as its owner's callers see it. */
+export type StoredLink = Pick<Token, 'tokenHash' | 'kind' | 'buildingId' | 'expiresAt' | 'usedAt'>;
+
 export type TokenImportOutcome = 'imported' | 'updated' | 'unchanged';
 
 @Injectable()
@@ -46,8 +49,19 @@ export class TokensService {
     return issued;
   }
 
+  /** The buildings among the given ones that still have an unused confirmation link that has not expired. */
+  async withLiveVerification(manager: EntityManager, buildingIds: readonly string[]): Promise<Set<string>> {
+    if (buildingIds.length === 0) return new Set();
+    const rows = await manager.query<{ building_id: string }[]>(
+      `SELECT DISTINCT building_id FROM tokens
+       WHERE building_id = ANY($1::varchar[]) AND kind = 'verification' AND used_at IS NULL AND expires_at >= now()`,
+      [buildingIds],
+    );
+    return new Set(rows.map((row) => row.building_id));
+  }
+
   /** Looks a token up by its clear value; the caller has checked the format first. */
-  findByToken(manager: EntityManager, token: string, kind: TokenKind): Promise<Token | null> {
+  findByToken(manager: EntityManager, token: string, kind: TokenKind): Promise<StoredLink | null> {
     return manager.getRepository(Token).findOneBy({ tokenHash: hashToken(token), kind });
   }
 

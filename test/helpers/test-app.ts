@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
 import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { OutboxWorker } from '../../src/mail/outbox.worker';
+import { ErasureService } from '../../src/registration/erasure.service';
 import { Env } from '../../src/config/env.validation';
 import { DatabaseTarget, openDatabase } from '../../src/database/database-target';
 
@@ -40,6 +41,7 @@ export async function startTestApp(env: Env): Promise<TestApp> {
 
 /** Lets background work finish: the pending recomputation and, unless told otherwise, every due e-mail. */
 export async function settle(sut: TestApp, options: { deliverMail: boolean } = { deliverMail: true }): Promise<void> {
+  await sut.app.get(ErasureService).unsubscribeRequestsHandled();
   await sut.app.get(RecomputationService).settled();
   if (!options.deliverMail) return;
   while ((await sut.app.get(OutboxWorker).deliverDue(100)) > 0);

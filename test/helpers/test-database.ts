@@ -95,6 +95,10 @@ export function testEnv(database: TestDatabase, overrides: Record<string, string
     MAIL_POLL_INTERVAL_MS: '100',
     RATE_LIMIT_ENABLED: 'false',
     ADDRESS_DIRECTORY: 'offline',
+    // Tests register many buildings from few mailboxes in quick succession; the caps have tests of their own.
+    MAX_REGISTRATIONS_PER_MAILBOX: '100',
+    MAIL_LIMIT_LINKS: '1000/1d',
+    MAIL_QUIET_PERIOD: '0',
     ...database.settings,
     ...overrides,
   });

@@ -5,6 +5,9 @@ import { BuildingRecord } from '../building-record';
 @Entity({ name: 'buildings' })
 @Index('idx_buildings_email', ['email'])
 @Index('idx_buildings_position', ['lat', 'lon'])
+@Index('idx_buildings_unconfirmed', ['registeredAt'], { where: 'verified = false' })
+// The mailbox of email (common/mailbox.ts): registrations are counted per mailbox (an expression index TypeORM cannot declare).
+@Index('idx_buildings_mailbox', { synchronize: false })
 @Check('chk_buildings_lat', 'lat BETWEEN 45 AND 48')
 @Check('chk_buildings_lon', 'lon BETWEEN 5 AND 11')
 @Check('chk_buildings_energy', 'annual_consumption_kwh >= 0 AND potential_pv_kwp >= 0')

@@ -5,6 +5,9 @@ import { BuildingRecord } from '../building-record';
 @Entity({ name: 'interest_pool' })
 @Index('idx_interest_pool_email', ['email'])
 @Index('idx_interest_pool_position', ['lat', 'lon'])
+@Index('idx_interest_pool_unconfirmed', ['registeredAt'], { where: 'verified = false' })
+// The mailbox of email (common/mailbox.ts): registrations are counted per mailbox (an expression index TypeORM cannot declare).
+@Index('idx_interest_pool_mailbox', { synchronize: false })
 @Check('chk_interest_pool_lat', 'lat BETWEEN 45 AND 48')
 @Check('chk_interest_pool_lon', 'lon BETWEEN 5 AND 11')
 @Check('chk_interest_pool_energy', 'annual_consumption_kwh >= 0 AND potential_pv_kwp >= 0')

@@ -7,6 +7,7 @@ import { Env } from '../../config/env.validation';
 import { haversineMeters } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
 import { contactOverviewMail, newNeighbourMail, RenderedMail } from '../../mail/mail-templates';
+import { MailQuota } from '../../mail/mail-quota.service';
 import { MailService, OutboxEntry } from '../../mail/mail.service';
 import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
@@ -55,6 +56,7 @@ export class ContactNotifier {
     private readonly store: CommunityStore,
     private readonly tokens: TokensService,
     private readonly mail: MailService,
+    private readonly quota: MailQuota,
   ) {}
 
   private get listSize(): number {
@@ -138,7 +140,10 @@ export class ContactNotifier {
   private async send(manager: EntityManager, overviews: readonly Overview[], at: Date): Promise<number> {
     if (overviews.length === 0) return 0;
     const records = new Map((await this.records.findRegistered(manager, [...new Set(overviews.flatMap((o) => o.listIds))])).map((r) => [r.buildingId, r]));
-    const sendable = overviews.filter((overview) => records.has(overview.recipientId));
+    const recipients = overviews.filter((overview) => records.has(overview.recipientId));
+    // Over a recipient's cap, the overview waits: its list is not recorded as sent, so the nightly full pass sends it.
+    const allowed = await this.quota.reserveMany(manager, recipients.map((overview) => records.get(overview.recipientId)!.email), 'overviews');
+    const sendable = recipients.filter((overview) => allowed.has(records.get(overview.recipientId)!.email));
     const links = await this.tokens.issueMany(manager, sendable.map((overview) => overview.recipientId), 'unsubscribe', null);
     const entries = sendable.map((overview, index): OutboxEntry => {
       const recipient = records.get(overview.recipientId)!;
@@ -176,11 +181,15 @@ export class ContactNotifier {
     const [confirmed] = await this.records.findRegistered(manager, [buildingId]);
     if (!confirmed?.verified) return 0;
     const radiusM = this.config.get('CLUSTER_RADIUS_M', { infer: true });
-    const neighbours = (await this.records.findRegisteredInBox(manager, boxAround(confirmed, radiusM))).filter(
+    const nearby = (await this.records.findRegisteredInBox(manager, boxAround(confirmed, radiusM))).filter(
       (b) => b.buildingId !== buildingId && b.verified && haversineMeters(b, confirmed) <= radiusM,
     );
+    if (nearby.length === 0) return 0;
+    const members = [...nearby, confirmed];
+    // Over a recipient's cap the note is dropped: the recipient's next contact overview lists the newcomer anyway.
+    const allowed = await this.quota.reserveMany(manager, nearby.map((b) => b.email), 'neighbours');
+    const neighbours = nearby.filter((b) => allowed.has(b.email));
     if (neighbours.length === 0) return 0;
-    const members = [...neighbours, confirmed];
     const autarkyPercent = communityEnergy(
       members.map((b) => ({ annual_consumption_kwh: b.annualConsumptionKwh, potential_pv_kwp: b.potentialPvKwp })),
     ).autarky_percent;

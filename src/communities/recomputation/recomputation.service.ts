@@ -217,19 +217,12 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
 
   /** Once a night (COMMUNITY_CONSISTENCY_CRON), one replica recomputes everything: incremental drift cannot last. */
   private scheduleConsistencyPass(): void {
-    const job = CronJob.from({ cronTime: this.config.get('COMMUNITY_CONSISTENCY_CRON', { infer: true }), onTick: () => void this.consistencyTick(), start: true });
+    const job = CronJob.from({ cronTime: this.config.get('COMMUNITY_CONSISTENCY_CRON', { infer: true }), onTick: () =>
+        void this.jobs.runTick(CONSISTENCY_JOB, async () => {
+          const outcome = await this.recomputeNow();
+          return `${outcome.ran ? 'ran' : 'skipped'}: ${outcome.communities} communities`;
+        }), start: true });
     this.scheduler.addCronJob(CONSISTENCY_JOB, job);
-  }
-
-  private async consistencyTick(): Promise<void> {
-    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
-    try {
-      if (!(await this.jobs.claimTick(CONSISTENCY_JOB, tick))) return;
-      const outcome = await this.recomputeNow();
-      await this.jobs.finishTick(CONSISTENCY_JOB, tick, `${outcome.ran ? 'ran' : 'skipped'}: ${outcome.communities} communities`);
-    } catch (error) {
-      this.logger.warn(`Consistency pass failed: ${(error as Error).message}`);
-    }
   }
 }
 
