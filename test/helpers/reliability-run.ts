@@ -57,11 +57,12 @@ function writeLog(label: string, service: ServiceProcess): void {
 }
 
 /**
- * Starts the built service like `startServiceProcess`, at LOG_LEVEL=debug unless told otherwise,
- * and keeps its complete output for the log search of scenario 7 (written when it exits and on flush).
+ * Starts the built service like `startServiceProcess`, at LOG_LEVEL=debug and on the offline address
+ * directory (the demo gazetteer: no internet here, and the same answers every run) unless told
+ * otherwise, and keeps its complete output for the log search of scenario 7 (written when it exits and on flush).
  */
 export async function startLoggedService(label: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await startServiceProcess({ env: { LOG_LEVEL: 'debug', ...env } });
+  const service = await startServiceProcess({ env: { LOG_LEVEL: 'debug', ADDRESS_DIRECTORY: 'offline', ...env } });
   const entry = { label, service };
   captured.add(entry);
   void service.exited.then(() => writeLog(label, service));

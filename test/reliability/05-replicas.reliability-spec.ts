@@ -16,6 +16,9 @@ const MIN_RUN_MS = 13_000;
 /** How far two consecutive recomputations may seem to overlap from outside (see below). */
 const HANDOVER_MS = 25;
 
+/** What a recomputation logs when it has done something: a full pass, or the noted changes applied. */
+const RUN_LINE = /^(?:Full pass: \d+ communities|Applied \d+ changes) in (\d+) ms/;
+
 type LogLine = { time: number; msg: string; replica: number };
 
 /** The JSON log lines (pino) of one process. */
@@ -135,9 +138,9 @@ describe('Scenario 5: several replicas on one database', () => {
 
     // Recomputation: each run's interval [logged at − duration, logged at] must not overlap another's.
     const runs = lines
-      .map((line) => ({ line, match: /^Recomputed (\d+) communities in (\d+) ms/.exec(line.msg) }))
+      .map((line) => ({ line, match: RUN_LINE.exec(line.msg) }))
       .filter((run) => run.match !== null)
-      .map(({ line, match }) => ({ replica: line.replica, start: line.time - Number(match![2]), end: line.time }))
+      .map(({ line, match }) => ({ replica: line.replica, start: line.time - Number(match![1]), end: line.time }))
       .sort((a, b) => a.start - b.start);
     // Seen from outside, an interval starts before the pool connection and the lock attempt and ends after the
     // unlock and the log call, so consecutive runs may touch by a few ms at the hand-over; two runs at once would

@@ -2,13 +2,14 @@ import { request } from 'node:http';
 import { DataSource } from 'typeorm';
 import { databaseChecksum } from '../helpers/database-state';
 import { endScenario, openDataSource, recordResult, recordSecrets, sleep, startLoggedService } from '../helpers/reliability-run';
-import { registrationBody } from '../helpers/factories';
+import { registrationBody, signedProfile } from '../helpers/factories';
 import { ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, TEST_APP_SECRET, TestDatabase } from '../helpers/test-database';
 
 process.env.TEST_DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-type Case = { method: string; path: string; body?: Buffer | string; contentType?: string; authorization?: string; legacy?: boolean; html?: boolean };
+/** `profile`: a bad profile, whose refusal must say so (the message names the profile or the address check). */
+type Case = { method: string; path: string; body?: Buffer | string; contentType?: string; authorization?: string; legacy?: boolean; html?: boolean; profile?: boolean };
 
 const ADMIN_KEY = 'bad-input-admin-key-0123456789abcdef';
 
@@ -22,17 +23,59 @@ const TOKENS = ['', 'a', 'x'.repeat(42), 'x'.repeat(44), '!'.repeat(43), 'A'.rep
 const NON_STRINGS: unknown[] = [true, 0, -1, 1e308, [], [1, 2], {}, { $gt: '' }];
 const NON_NUMBERS: unknown[] = [true, 'NaN', 'Infinity', '', ' ', '1', [], [1, 2], {}, { $gt: '' }, "' OR 1=1 --", '<script>alert(1)</script>'];
 const INJECTIONS = ["' OR 1=1 --", "'; DROP TABLE buildings; --", '<script>alert(1)</script>', '../../etc/passwd', '%00', '\u0000'];
-/** For each profile field, values that field must refuse (none of them valid, so no case can be accepted). */
+/**
+ * For each profile field, values that field must refuse (none of them valid, so no case can be accepted).
+ * Besides malformed values: well-formed ones that differ from what the address check signed (another
+ * building, a position 0.1 m away, another address), and owner corrections outside the bounds the check
+ * states (the factory's profile: 12 000 kWh, so 3 000–48 000 kWh; a 60 m² roof, so at most 15 kWp).
+ * `null` and leaving a field out are not bad input: the signed value counts.
+ */
 const BAD_PROFILE_FIELDS: Record<string, unknown[]> = {
-  building_id: [...NON_STRINGS, null, '', ' ', 'a b', 'a/b', '😀', 'x'.repeat(101), ...INJECTIONS],
-  lat: [...NON_NUMBERS, null, 0, -1, 44.99, 48.01, 90, 1e308, -1e308],
-  lon: [...NON_NUMBERS, null, 0, 4.99, 11.01, 180, 1e308],
-  address: [...NON_STRINGS, 'x'.repeat(201), 'x'.repeat(70_000), '😀'.repeat(300)],
-  plz: [...NON_NUMBERS, 0, -1, 999, 10_000, 1000.5, 1e308],
-  building_type: [...NON_STRINGS, '', 'x'.repeat(51), ...INJECTIONS],
-  annual_consumption_kwh: [...NON_NUMBERS, -1, -0.001, 100_000_001, 1e308],
-  potential_pv_kwp: [...NON_NUMBERS, -1, 100_001, 1e308],
+  building_id: [...NON_STRINGS, '', ' ', 'a b', 'a/b', '😀', 'x'.repeat(101), ...INJECTIONS, 'demo-baden-badstrasse-14', 'bad-input-seed'],
+  lat: [...NON_NUMBERS, 0, -1, 44.99, 48.01, 90, 1e308, -1e308, 47.4731 + 1e-6, 47.4732],
+  lon: [...NON_NUMBERS, 0, 4.99, 11.01, 180, 1e308, 8.3066 - 1e-6, 8.3067],
+  address: [...NON_STRINGS, 'x'.repeat(201), 'x'.repeat(70_000), '😀'.repeat(300), 'Badstrasse 14, 5400 Baden', 'badstrasse 12, 5400 baden', ''],
+  plz: [...NON_NUMBERS, 0, -1, 999, 10_000, 1000.5, 1e308, 5401, 8000],
+  municipality: [...NON_STRINGS, 'x'.repeat(101), 'Wettingen', ''],
+  building_type: [...NON_STRINGS, '', 'x'.repeat(51), ...INJECTIONS, 'MFH', 'non-residential'],
+  annual_consumption_kwh: [...NON_NUMBERS, -1, -0.001, 100_000_001, 1e308, 0, 2999, 48_001, 1_000_000],
+  potential_pv_kwp: [...NON_NUMBERS, -1, 100_001, 1e308, 15.1, 50, 100_000],
 };
+/** A secret other than the service's: a profile signed with it is hand-made as far as the service can tell. */
+const OTHER_SECRET = 'another-secret-0123456789abcdef0123456789abcdef';
+
+/** The token with its payload (base64url JSON) changed by `change`, the signature kept. */
+function alteredToken(token: string, change: (payload: Record<string, unknown>) => Record<string, unknown>): string {
+  const [version, payload, signature] = token.split('.');
+  const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return `${version}.${Buffer.from(JSON.stringify(change(decoded))).toString('base64url')}.${signature}`;
+}
+
+/**
+ * profile_token values the service must refuse: malformed, altered after signing (payload or signature),
+ * signed with another key, expired, or a valid token of another building under this building's fields.
+ */
+function badTokens(valid: { profile: { profile_token: string } }): unknown[] {
+  const token = valid.profile.profile_token;
+  const [version, payload, signature] = token.split('.');
+  const flipped = signature.slice(0, -2) + (signature.at(-2) === 'A' ? 'B' : 'A') + signature.at(-1);
+  const facts = { buildingId: 'bad-input-valid', lat: 47.4731, lon: 8.3066 };
+  return [
+    ...NON_STRINGS, null, '', ' ', 'v1', 'v1..', `${version}.${payload}`, `${version}.${payload}.`, `.${payload}.${signature}`,
+    `v2.${payload}.${signature}`, `${token}.x`, `${version}.${payload}.${signature.slice(1)}`,
+    `${version}.${payload}.${flipped}`, `${version}.${payload.slice(0, -4)}.${signature}`, `${version}.e30.${signature}`, `${version}.!!!!.${signature}`,
+    'x'.repeat(4001), `${token}${'A'.repeat(4001 - token.length)}`, ...INJECTIONS,
+    alteredToken(token, (signed) => ({ ...signed, lat: 47.5, lon: 8.4 })),
+    alteredToken(token, (signed) => ({ ...signed, building_id: 'bad-input-seed' })),
+    alteredToken(token, (signed) => ({ ...signed, expires_at: Date.now() + 365 * 24 * 3600 * 1000 })),
+    alteredToken(token, (signed) => ({ ...signed, annual_consumption_kwh: 1_000_000, roof_area_m2: 100_000 })),
+    signedProfile(facts, OTHER_SECRET).profile_token,
+    signedProfile({ ...facts, validForMs: -60_000 }).profile_token,
+    signedProfile({ ...facts, validForMs: -1 }).profile_token,
+    signedProfile({ ...facts, buildingId: 'bad-input-other' }).profile_token,
+    signedProfile({ ...facts, lat: 47.4741 }).profile_token,
+  ];
+}
 const BAD_EXTRAS: unknown[] = [{ '1bad': 1 }, { 'bad-key': 1 }, { x: {} }, { x: [] }, { x: 'y'.repeat(501) }, Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, i]))];
 const BAD_EMAILS: unknown[] = [...VALUES, 'no-at-sign', '@example.ch', 'a@', 'a@b', 'a b@example.ch', `${'a'.repeat(320)}@example.ch`, 'a@example.ch\r\nBcc: x@example.ch'];
 // '' and ' ' are an empty form field: no phone, accepted.
@@ -48,25 +91,35 @@ function corpus(legacyRoutes: boolean): Case[] {
     cases.push({ method: 'POST', path, body: JSON.stringify(body), contentType: 'application/json', ...extra });
   };
   const valid = registrationBody({ buildingId: 'bad-input-valid' });
+  const expired = { ...valid, profile: signedProfile({ buildingId: 'bad-input-valid', lat: 47.4731, lon: 8.3066, validForMs: -24 * 3600 * 1000 }) };
+  const other = registrationBody({ buildingId: 'bad-input-other', lat: 47.4741, lon: 8.3076 });
   const registrationRoutes = ['/api/buildings', '/api/interest-pool'];
   const fieldMutations = (path: string, legacy: boolean): void => {
     for (const value of BAD_EMAILS) json(path, { ...valid, email: value }, { legacy });
     for (const value of BAD_PHONES) json(path, { ...valid, phone: value }, { legacy });
-    for (const value of VALUES) json(path, { ...valid, profile: value }, { legacy });
+    for (const value of VALUES) json(path, { ...valid, profile: value }, { legacy, profile: !legacy });
     for (const [field, values] of Object.entries(BAD_PROFILE_FIELDS)) {
-      for (const value of values) json(path, { ...valid, profile: { ...valid.profile, [field]: value } }, { legacy });
+      for (const value of values) json(path, { ...valid, profile: { ...valid.profile, [field]: value } }, { legacy, profile: !legacy });
     }
-    for (const extras of BAD_EXTRAS) json(path, { ...valid, profile: { ...valid.profile, ...(extras as object) } }, { legacy });
+    for (const extras of BAD_EXTRAS) json(path, { ...valid, profile: { ...valid.profile, ...(extras as object) } }, { legacy, profile: !legacy });
+    for (const token of badTokens(valid)) json(path, { ...valid, profile: { ...valid.profile, profile_token: token } }, { legacy, profile: !legacy });
+    // Hand-made: the profile without its token (the previous API's shape), and one signed with another key.
+    const { profile_token: _token, ...unsigned } = valid.profile;
+    json(path, { ...valid, profile: unsigned }, { legacy, profile: !legacy });
+    json(path, { ...valid, profile: { building_id: 'bad-input-valid', lat: 47.4731, lon: 8.3066, annual_consumption_kwh: 12_000, potential_pv_kwp: 9 } }, { legacy, profile: !legacy });
+    json(path, registrationBody({ buildingId: 'bad-input-valid', secret: OTHER_SECRET }), { legacy, profile: !legacy });
+    // Expired: the check's answer is a day old.
+    json(path, { ...valid, profile: { ...valid.profile, profile_token: expired.profile.profile_token } }, { legacy, profile: !legacy });
+    json(path, expired, { legacy, profile: !legacy });
+    // Swapped: another building's valid token under this building's fields, and the other way round.
+    json(path, { ...valid, profile: { ...valid.profile, profile_token: other.profile.profile_token } }, { legacy, profile: !legacy });
+    json(path, { ...other, profile: { ...other.profile, profile_token: valid.profile.profile_token } }, { legacy, profile: !legacy });
   };
   for (const path of registrationRoutes) {
     fieldMutations(path, false);
     for (const field of ['email', 'profile']) {
       const { [field as 'email']: _dropped, ...rest } = valid;
       json(path, rest);
-    }
-    for (const field of ['building_id', 'lat', 'lon']) {
-      const { [field as 'lat']: _dropped, ...profile } = valid.profile;
-      json(path, { ...valid, profile });
     }
     json(path, { ...valid, extra: 1 });
     json(path, { ...valid, isAdmin: true });
@@ -107,7 +160,17 @@ function corpus(legacyRoutes: boolean): Case[] {
     json('/api/potential', { profile: value });
     json('/api/potential', { profile: { ...valid.profile, lat: value } });
   }
+  for (const value of [...NON_STRINGS, null, '', ' ', 'a b', 'a/b', '😀', 'x'.repeat(101), ...INJECTIONS, 'no-such-building']) {
+    json('/api/potential', { building_id: value });
+  }
+  json('/api/potential', { building_id: 'demo-baden-badstrasse-12', lat: 47.4731, lon: 8.3066 });
+  json('/api/potential', { address: 'Nirgendwoweg 99, 5400 Baden' });
+  json('/api/potential', { address: 'Bahnhofstrasse 1, 8001 Zürich' });
   json('/api/potential', {});
+  for (const q of ['', 'a', 'x'.repeat(101), "' OR 1=1 --", '<script>', '%00', '../../etc/passwd', '😀😀']) {
+    cases.push({ method: 'GET', path: `/api/addresses?q=${encodeURIComponent(q)}` });
+  }
+  cases.push({ method: 'GET', path: '/api/addresses' }, { method: 'GET', path: '/api/addresses?q=Bad&q=str' }, { method: 'GET', path: '/api/addresses?q[$gt]=a' });
   json('/api/potential', { address: 'Badstrasse 12', profile: valid.profile, other: 1 });
   for (const query of ['?limit=-1', '?bbox=1,2,3', "?x=' OR 1=1", '?__proto__[x]=1']) {
     cases.push({ method: 'POST', path: `/api/map/buildings${encodeURI(query)}` }, { method: 'DELETE', path: `/api/clusters${encodeURI(query)}` });
@@ -184,7 +247,9 @@ function problem(testCase: Case, answer: Answer): string | undefined {
   }
   if (testCase.legacy) return typeof parsed.error === 'string' ? undefined : 'no {error}';
   const shaped = parsed.statusCode === answer.status && typeof parsed.error === 'string' && (typeof parsed.message === 'string' || Array.isArray(parsed.message));
-  return shaped ? undefined : 'not the {statusCode, error, message} shape';
+  if (!shaped) return 'not the {statusCode, error, message} shape';
+  if (testCase.profile && !/profile|address check/i.test(String(parsed.message))) return 'the message does not say that the profile is wrong';
+  return undefined;
 }
 
 describe('Scenario 6: bad input', () => {
@@ -246,8 +311,8 @@ describe('Scenario 6: bad input', () => {
     recordResult(__filename, {
       id: '6',
       scenario: 'Bad input',
-      done: `${cases.length} generated malformed requests over every public route${legacyRoutes ? ' (legacy routes included)' : ''} and the admin routes: wrong types, missing/extra fields, __proto__/constructor keys, huge strings/arrays, 5000-deep JSON, invalid UTF-8, NaN/Infinity/exponents, SQL/HTML injection, out-of-range coordinates, wrong-shape tokens, wrong content types, bodies over 1 MB; 8 in parallel`,
-      checked: 'every answer 4xx, JSON {statusCode, error, message} (legacy: {error}; link pages: HTML), no stack trace; checksum of every table unchanged; still healthy',
+      done: `${cases.length} generated malformed requests over every public route${legacyRoutes ? ' (legacy routes included)' : ''} and the admin routes: wrong types, missing/extra fields, __proto__/constructor keys, huge strings/arrays, 5000-deep JSON, invalid UTF-8, NaN/Infinity/exponents, SQL/HTML injection, out-of-range coordinates, signed profiles altered, hand-made, signed with another key, expired or swapped between buildings, owner figures outside their bounds, wrong-shape tokens, wrong content types, bodies over 1 MB; 8 in parallel`,
+      checked: 'every answer 4xx, JSON {statusCode, error, message} (legacy: {error}; link pages: HTML), a refused profile named in the message, no stack trace; checksum of every table unchanged; still healthy',
       figures: `${cases.length} requests, statuses ${[...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([status, count]) => `${status}×${count}`).join(' ')}; ${failures.length} wrong answers; database ${JSON.stringify(after) === JSON.stringify(before) ? 'unchanged' : 'CHANGED'}`,
     });
     expect(failures.slice(0, 40)).toEqual([]);

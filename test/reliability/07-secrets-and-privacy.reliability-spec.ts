@@ -24,7 +24,10 @@ const ADMIN_KEY = 'secrets-admin-key-0123456789abcdef';
 const BRUTE_FORCE_ATTEMPTS = 40;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
-type Person = { body: ReturnType<typeof registrationBody>; phones: string[]; route: '/api/buildings' | '/api/interest-pool' };
+const ANCHOR_ADDRESS = 'Badstrasse 12, 5400 Baden';
+
+type ProfileSummary = { building_id: string; lat: number; lon: number; profile_token: string };
+type Person = { body: { email: string; profile: { building_id: string; lat: number; lon: number } }; phones: string[]; route: '/api/buildings' | '/api/interest-pool' };
 type Answer = { route: string; status: number; text: string; asker?: Person };
 
 /** Every number in a JSON text (to find exact coordinates whatever their formatting). */
@@ -75,10 +78,19 @@ describe('Scenario 7: secrets and privacy', () => {
   };
 
   it('should never show another person’s e-mail, phone, building id or exact coordinates on a public route', async () => {
+    // An address of the directory for the checks; the people live around it, not at any address of the directory.
+    const anchorCheck = await call(withoutKey, 'POST', '/api/potential', { address: ANCHOR_ADDRESS });
+    expect(anchorCheck.status).toBe(200);
+    const anchor = (JSON.parse(anchorCheck.text) as { profile_summary: ProfileSummary }).profile_summary;
     // Three neighbours with distinctive coordinates (many decimals) and phones; two confirmed.
     for (let i = 0; i < 3; i++) {
       const phone = uniquePhone();
-      const body = registrationBody({ buildingId: uniqueBuildingId('privacy'), phone: phone.raw, lat: 47.4123457 + i * 0.0003141, lon: 8.3123457 + i * 0.0002718 });
+      const body = registrationBody({
+        buildingId: uniqueBuildingId('privacy'),
+        phone: phone.raw,
+        lat: anchor.lat + 0.0001234 + i * 0.0003141,
+        lon: anchor.lon + 0.0001357 + i * 0.0002718,
+      });
       people.push({ body, phones: phoneForms(phone), route: i === 2 ? '/api/interest-pool' : '/api/buildings' });
       recordSecrets([body.email, ...phoneForms(phone)]);
     }
@@ -92,7 +104,11 @@ describe('Scenario 7: secrets and privacy', () => {
       answers.push({ ...(await call(withoutKey, 'GET', `/confirm/${token}`)), asker: person });
       answers.push({ ...(await call(withoutKey, 'POST', '/api/verification/confirm', { token })), asker: person });
     }
-    await sleep(500); // the recomputation after the confirmations
+    // The recomputation after the confirmations puts the two on the public map.
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+      const shown = JSON.parse((await call(withoutKey, 'GET', '/api/clusters')).text) as { clusters: unknown[] };
+      if (shown.clusters.length > 0) break;
+    }
     const [first] = people;
     answers.push(
       await call(withoutKey, 'GET', '/api/map/buildings'),
@@ -101,13 +117,26 @@ describe('Scenario 7: secrets and privacy', () => {
       await call(withoutKey, 'GET', '/api/get_all_clusters'),
       await call(withoutKey, 'GET', '/health'),
       await call(withoutKey, 'GET', '/docs-json'),
-      await call(withoutKey, 'POST', '/api/potential', { profile: { lat: first.body.profile.lat + 0.00005, lon: first.body.profile.lon + 0.00005, annual_consumption_kwh: 9000, potential_pv_kwp: 5 } }),
-      await call(withoutKey, 'POST', '/api/potential', { address: 'Badstrasse 12, 5400 Baden' }),
-      await call(withoutKey, 'POST', '/api/check_potential', { address: 'Badstrasse 12, 5400 Baden' }),
+      await call(withoutKey, 'GET', `/api/addresses?q=${encodeURIComponent(ANCHOR_ADDRESS)}`),
+      await call(withoutKey, 'POST', '/api/potential', { building_id: anchor.building_id }),
+      await call(withoutKey, 'POST', '/api/potential', { address: ANCHOR_ADDRESS }),
+      await call(withoutKey, 'POST', '/api/check_potential', { address: ANCHOR_ADDRESS }),
       await call(withoutKey, 'POST', '/api/unsubscribe/request', { email: first.body.email }),
     );
-    // A fourth person registering next to them (new and previous API) sees the community but not its members.
-    for (const route of ['/api/buildings', '/api/register_full', '/api/register_anonymous']) {
+    // The checks next to them must show the confirmed two (blurred), or the search below would prove nothing.
+    const checked = answers.filter((answer) => answer.route === 'POST /api/potential').map((answer) => JSON.parse(answer.text) as { cluster_info: { num_members: number } | null });
+    expect(checked.map((answer) => answer.cluster_info?.num_members)).toEqual([3, 3]);
+    // The owner at the checked address registers with the profile the check signed; a fourth person registers next
+    // to them through the previous API. Both see the community but not its members.
+    {
+      const phone = uniquePhone();
+      const body = { email: `${uniqueBuildingId('asker')}@example.ch`, phone: phone.raw, profile: anchor };
+      recordSecrets([body.email, ...phoneForms(phone)]);
+      const registered = await call(withoutKey, 'POST', '/api/buildings', body);
+      expect(registered.status).toBe(201);
+      answers.push({ ...registered, asker: { body, phones: phoneForms(phone), route: '/api/buildings' } });
+    }
+    for (const route of ['/api/register_full', '/api/register_anonymous']) {
       const phone = uniquePhone();
       const body = registrationBody({ buildingId: uniqueBuildingId('asker'), phone: phone.raw, lat: first.body.profile.lat + 0.0001, lon: first.body.profile.lon + 0.00007 });
       recordSecrets([body.email, ...phoneForms(phone)]);
@@ -214,7 +243,7 @@ describe('Scenario 7: secrets and privacy', () => {
     recordResult(__filename, {
       id: '7',
       scenario: 'Secrets and privacy',
-      done: 'neighbours registered and confirmed with distinctive phones and coordinates; every public route called (new and previous API, link pages, potential, map, clusters, health, docs); admin routes with missing/wrong keys and on a process without ADMIN_API_KEY; 40 random tokens against the confirm route with the rate limit on; at the end, every log line of every process the whole run started searched',
+      done: 'neighbours registered and confirmed with distinctive phones and coordinates around an address of the directory; every public route called (new and previous API, link pages, address suggestions, address checks that show their community, map, clusters, health, docs; a registration with the profile the check signed); admin routes with missing/wrong keys and on a process without ADMIN_API_KEY; 40 random tokens against the confirm route with the rate limit on; at the end, every log line of every process the whole run started searched',
       checked: 'no public answer contains another person’s e-mail, phone, building id or position (lat and lon side by side, each within 0.1 m); admin: 401 without/with a wrong key, 404 when off; tokens 43 base64url chars (256 bits), distinct; brute force hits 429; no e-mail, phone or token used in the run appears in any log line',
       figures: figures.join('; '),
     });
