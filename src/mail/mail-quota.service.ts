@@ -45,6 +45,7 @@ export class MailQuota {
     }
     const { limit, windowMs, quietMs } = this.limits[mailClass];
     // One row per recipient key; a key given n times in one batch takes n mails of the allowance.
+    // now() is each transaction's start: a concurrent one may have stamped a later time, hence no quiet check at 0.
     const counts = [...keys.values()].map((list) => list.length);
     const rows = await manager.query<{ recipient_key: string }[]>(
       `INSERT INTO mail_recipient_quota AS q (recipient_key, mail_class, window_started_at, sent, last_sent_at)
@@ -53,7 +54,7 @@ export class MailQuota {
          window_started_at = CASE WHEN q.window_started_at <= now() - make_interval(secs => $5 / 1000.0) THEN now() ELSE q.window_started_at END,
          sent = CASE WHEN q.window_started_at <= now() - make_interval(secs => $5 / 1000.0) THEN EXCLUDED.sent ELSE q.sent + EXCLUDED.sent END,
          last_sent_at = now()
-       WHERE q.last_sent_at <= now() - make_interval(secs => $6 / 1000.0)
+       WHERE ($6 = 0 OR q.last_sent_at <= now() - make_interval(secs => $6 / 1000.0))
          AND (q.window_started_at <= now() - make_interval(secs => $5 / 1000.0) OR q.sent + EXCLUDED.sent <= $4)
        RETURNING recipient_key`,
       [[...keys.keys()], counts, mailClass, limit, windowMs, quietMs],
