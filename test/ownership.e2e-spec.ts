@@ -114,6 +114,24 @@ describe('Who a registration belongs to (e2e)', () => {
     expect(await recordOf(holder.id)).toBeUndefined();
   });
 
+  it('should let the holder answer on the page behind the mailed link, the GET deciding nothing', async () => {
+    const holder = await confirmedHolder();
+    const before = await recordOf(holder.id);
+    await claimAndConfirm(holder.id, `page.claimant.${uniqueBuildingId()}@example.ch`);
+    const token = linkIn(await mail(holder.email, HANDOVER_REQUEST_SUBJECT), 'handover');
+
+    const page = await sut.http().get(`/handover/${token}`).expect(200).expect('Content-Type', /html/);
+    expect(page.text).toContain(`action="/handover/${token}/object"`);
+    expect(page.text).toContain(`action="/handover/${token}/agree"`);
+    await sut.http().post(`/handover/${token}/maybe`).expect(400);
+    expect(await recordOf(holder.id)).toEqual(before);
+
+    const decided = await sut.http().post(`/handover/${token}/object`).expect(200).expect('Content-Type', /html/);
+    expect(decided.text).toContain('</html>');
+    expect(await recordOf(holder.id)).toEqual(before);
+    await sut.http().post(`/handover/${token}/agree`).expect(404);
+  });
+
   it('should hand over when the holder agrees, and the previous holder’s links then erase nothing', async () => {
     const holder = await confirmedHolder();
     const newOwner = `buyer.${uniqueBuildingId()}@example.ch`;
