@@ -11,6 +11,7 @@ import { Env } from './config/env.validation';
 import { DatabaseTarget } from './database/database-target';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { HomeModule } from './home/home.module';
 import { LegacyModule } from './legacy/legacy.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AdminModule,
         LegacyModule,
         AddressesModule,
+        HomeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -10,6 +10,7 @@ import { resolveAppSecret } from './config/app-secret';
 import { Env } from './config/env.validation';
 import { parseTrustProxy } from './config/trust-proxy';
 import { DatabaseTarget } from './database/database-target';
+import { exampleProfilePatch } from './openapi-examples';
 
 export const BODY_LIMIT = '1mb';
 
@@ -47,6 +48,6 @@ export async function createApp(givenEnv: Env, database: DatabaseTarget): Promis
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalPipes(createValidationPipe());
-  setUpSwagger(app, env);
+  setUpSwagger(app, env, exampleProfilePatch(app));
   return app;
 }

@@ -62,6 +62,7 @@ async function bootstrap(): Promise<void> {
       port,
       baseUrl: env.APP_BASE_URL,
       database: database.description,
+      addresses: { kind: env.ADDRESS_DIRECTORY, geoadminUrl: env.GEOADMIN_API_URL },
       mail: app.get(MailTransport).description,
     }),
   );

@@ -9,6 +9,8 @@ export type BannerFacts = {
   database: string;
   /** MailTransport.description */
   mail: string;
+  /** ADDRESS_DIRECTORY and, for geoadmin, GEOADMIN_API_URL. */
+  addresses: { kind: 'geoadmin' | 'offline'; geoadminUrl: string };
 };
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -24,7 +26,14 @@ export function openableBaseUrl(baseUrl: string, port: number): string {
   return `http://${url.hostname}:${port}/`;
 }
 
-/** The short block logged once the service listens: where it is, what it stores in, where e-mails go. */
+/** Which address directory answers, in words; the offline one says plainly that it is demo data. */
+export function addressDirectoryLine(addresses: BannerFacts['addresses']): string {
+  return addresses.kind === 'offline'
+    ? 'offline DEMO gazetteer of Baden AG (not real data; ADDRESS_DIRECTORY=geoadmin for federal geodata)'
+    : `federal geodata at ${addresses.geoadminUrl}`;
+}
+
+/** The short block logged once the service listens: where it is, what it stores in, where addresses come from, where e-mails go. */
 export function startupBanner(facts: BannerFacts): string {
   const base = openableBaseUrl(facts.baseUrl, facts.port);
   return [
@@ -32,6 +41,7 @@ export function startupBanner(facts: BannerFacts): string {
     `  Page:      ${base}`,
     `  API docs:  ${new URL('docs', base).toString()}`,
     `  Database:  ${facts.database}`,
+    `  Addresses: ${addressDirectoryLine(facts.addresses)}`,
     `  E-mails:   ${facts.mail}`,
   ].join('\n');
 }

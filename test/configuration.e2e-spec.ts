@@ -159,7 +159,12 @@ describe('Service configuration', () => {
           : /embedded PostgreSQL \(PGlite\) in /;
       expect(service.logs()).toMatch(expected);
       expect(service.logs()).toMatch(/"msg":"Listening on 127\.0\.0\.1:\d+/);
-      expect(service.logs()).toContain('Address directory: geo.admin.ch at https://api3.geo.admin.ch, area 5000-5999');
+      // ADDRESS_DIRECTORY unset: the federal geodata for a deployment on a server, the demo gazetteer for a try-out.
+      expect(service.logs()).toContain(
+        mode === 'server'
+          ? 'Address directory: geo.admin.ch at https://api3.geo.admin.ch, area 5000-5999'
+          : 'Address directory: offline DEMO gazetteer (',
+      );
 
       const exit = await service.stop(10_000);
       expect(exit).toMatchObject({ code: 0, timedOut: false });

@@ -60,6 +60,8 @@ describe('Log output of the service', () => {
         `  Page:      http://localhost:${service.port}/`,
         `  API docs:  http://localhost:${service.port}/docs`,
         expect.stringMatching(/^ {2}Database: {2}(embedded PostgreSQL \(PGlite\) in|PostgreSQL server at) /),
+        // No ADDRESS_DIRECTORY: the demo gazetteer on the embedded database, the federal geodata on a server.
+        expect.stringMatching(/^ {2}Addresses: (offline DEMO gazetteer of Baden AG \(not real data;|federal geodata at https:\/\/api3\.geo\.admin\.ch$)/),
         expect.stringMatching(/^ {2}E-mails: {3}development files in .+mail$/),
         expect.stringMatching(/INFO: \[HTTP\] request completed POST \/api\/buildings → 201 in \d+ ms$/),
       ]),

@@ -4,7 +4,7 @@ import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-databa
 type Operation = {
   operationId: string;
   security?: Record<string, string[]>[];
-  parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown> }[];
+  parameters?: { name: string; in: string; required?: boolean; example?: unknown; schema?: Record<string, unknown> }[];
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 };
 type ApiDocument = { servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
@@ -65,5 +65,13 @@ describe('OpenAPI document at /docs-json (e2e)', () => {
       expect.objectContaining({ name: 'page', in: 'query', required: false, schema: expect.objectContaining({ type: 'integer', default: 1 }) }),
       expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ type: 'integer', default: 50 }) }),
     ]);
+  });
+
+  it('should name in the admin examples the building that the example address has in the directory in use', () => {
+    const record = document.paths['/api/admin/records/{buildingId}'];
+
+    for (const operation of [record.get, record.delete]) {
+      expect(operation.parameters).toEqual([expect.objectContaining({ name: 'buildingId', example: 'demo-baden-badstrasse-12' })]);
+    }
   });
 });

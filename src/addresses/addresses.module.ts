@@ -7,6 +7,7 @@ import { AddressDirectory } from './address-directory';
 import { createAddressDirectory } from './address-directory.factory';
 import { AddressSearchService } from './address-search.service';
 import { AddressesController } from './addresses.controller';
+import { ExampleProfileService } from './example-profile.service';
 import { ProfileSigner } from './profile-signer.service';
 
 /**
@@ -21,8 +22,9 @@ import { ProfileSigner } from './profile-signer.service';
     { provide: AddressDirectory, inject: [ConfigService, AddressCacheStore], useFactory: createAddressDirectory },
     AddressSearchService,
     ProfileSigner,
+    ExampleProfileService,
   ],
-  exports: [AddressDirectory, AddressSearchService, ProfileSigner],
+  exports: [AddressDirectory, AddressSearchService, ProfileSigner, ExampleProfileService],
 })
 export class AddressesModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(AddressesModule.name);

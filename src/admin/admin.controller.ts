@@ -7,8 +7,11 @@ import { AdminService } from './admin.service';
 import { AdminRecordDto, AdminRecordPageDto, AdminStatsDto, PurgeResultDto, RecomputeResultDto } from './dto/admin-record.dto';
 import { RecordQueryDto } from './dto/record-query.dto';
 
-/** The example is the building the registration examples in /docs create, so that Swagger UI finds it. */
-const BUILDING_ID_PARAM = { name: 'buildingId', description: 'The building id of a record', example: 'b08f389fab' };
+/**
+ * The example is the building the registration examples in /docs create (the example address in the
+ * offline directory; /docs puts in the id the directory in use gives it), so that Swagger UI finds it.
+ */
+const BUILDING_ID_PARAM = { name: 'buildingId', description: 'The building id of a record', example: 'demo-baden-badstrasse-12' };
 
 @ApiTags('admin')
 @ApiBearerAuth('admin')

@@ -53,10 +53,14 @@ export function buildOpenApiDocument(app: INestApplication, env: Env): OpenAPIOb
   return markPublicOperations(SwaggerModule.createDocument(app, builder.build()));
 }
 
-/** Swagger UI at /docs, the document at /docs-json. */
-export function setUpSwagger(app: INestApplication, env: Env): void {
+/** Changes the document for one request (for example, examples that must be fresh); the given document must stay as it is. */
+export type DocumentPatch = (request: unknown, response: unknown, document: OpenAPIObject) => Promise<OpenAPIObject>;
+
+/** Swagger UI at /docs, the document at /docs-json, each passed through `patch` when one is given. */
+export function setUpSwagger(app: INestApplication, env: Env, patch?: DocumentPatch): void {
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app, env), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: `${env.APP_NAME} API`,
+    ...(patch ? { patchDocumentOnRequest: patch } : {}),
   });
 }

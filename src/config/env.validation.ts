@@ -289,8 +289,10 @@ export class Env {
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'COMMUNITY_CONSISTENCY_CRON must be a cron expression such as "30 3 * * *"' })
   COMMUNITY_CONSISTENCY_CRON = '30 3 * * *';
 
+  /** Unset: see `defaultAddressDirectory` (filled in by validateEnv). */
+  @Transform(emptyToUndefined)
   @IsIn(ADDRESS_DIRECTORIES, { message: `ADDRESS_DIRECTORY must be one of: ${ADDRESS_DIRECTORIES.join(', ')}` })
-  ADDRESS_DIRECTORY: AddressDirectoryKind = 'geoadmin';
+  ADDRESS_DIRECTORY!: AddressDirectoryKind;
 
   @IsAddressArea()
   ADDRESS_AREA = '5000-5999';
@@ -321,11 +323,21 @@ function describeProblems(errors: ValidationError[]): string[] {
   return [...new Set(errors.flatMap((error) => Object.values(error.constraints ?? {})))];
 }
 
+/**
+ * The address directory when ADDRESS_DIRECTORY is unset: `geoadmin` (the federal geodata) for a deployment
+ * on a PostgreSQL server, `offline` (the demo gazetteer) on the embedded database, which is how the service
+ * is tried out, often on a machine that cannot reach geo.admin.ch. Setting the variable always wins.
+ */
+export function defaultAddressDirectory(databaseUrl: string | undefined): AddressDirectoryKind {
+  return databaseUrl ? 'geoadmin' : 'offline';
+}
+
 /** Validates the process environment; throws InvalidConfigurationError naming each bad variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env());
   const relevant = Object.fromEntries(Object.entries(raw).filter(([key]) => known.includes(key)));
   const env = plainToInstance(Env, relevant, { exposeDefaultValues: true });
+  env.ADDRESS_DIRECTORY ??= defaultAddressDirectory(env.DATABASE_URL);
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) throw new InvalidConfigurationError(describeProblems(errors));
   return env;

@@ -49,8 +49,9 @@ describe('Swagger UI at /docs (browser)', () => {
     database = await createTestDatabase();
     // APP_BASE_URL stays at its default (localhost:3000): the page is opened on another origin, as
     // happens with PORT=0 or an internal address, and "Try it out" must still reach this process.
+    // The offline directory: this machine cannot reach geo.admin.ch, and neither can many who try it.
     service = await startServiceProcess({
-      env: { ...database.settings, APP_SECRET: TEST_APP_SECRET, ADMIN_API_KEY, RATE_LIMIT_ENABLED: 'false' },
+      env: { ...database.settings, APP_SECRET: TEST_APP_SECRET, ADMIN_API_KEY, RATE_LIMIT_ENABLED: 'false', ADDRESS_DIRECTORY: 'offline' },
     });
     await service.waitForHealthy(20_000);
     document = (await (await fetch(`${service.url}/docs-json`)).json()) as ApiDocument;

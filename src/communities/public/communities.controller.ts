@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { EXAMPLE_ADDRESS } from '../../addresses/example-profile.service';
 import type { Request, Response } from 'express';
 import { ApiErrorResponse, ApiErrorResponses } from '../../common/api-error-responses';
 import { CommunitiesDto, MapBuildingsDto, MapViewportDto, MapViewportQueryDto } from './dto/public.dto';
@@ -69,6 +70,8 @@ export class CommunitiesController {
       'public (blurred) positions and coarse figures, and the building\'s profile signed by the server: send ' +
       '`profile_summary` back as `profile` to register (within a day).',
   })
+  // One of the two fields: an example with both would be refused, so the body's example is the address alone.
+  @ApiBody({ type: PotentialRequestDto, examples: { address: { summary: 'An address', value: { address: EXAMPLE_ADDRESS } } } })
   @ApiOkResponse({ type: PotentialResultDto })
   @ApiErrorResponse(400, 'Neither a valid address nor a valid building id')
   @ApiErrorResponse(404, 'The address directory knows no building at this address')
