@@ -30,9 +30,15 @@ describe(withExampleProfile.name, () => {
         delete: { parameters: [{ name: 'buildingId', in: 'path', required: true, example: 'b08f389fab' }], responses: {} },
       },
       '/api/addresses': { get: { parameters: [{ name: 'q', in: 'query', example: 'Badstr 1' }], responses: {} } },
+      '/api/interest-pool': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/RegisterDto' } } } }, responses: {} } },
+      '/api/register_full': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/RegisterDto' } } } }, responses: {} } },
     },
     components: {
       schemas: {
+        RegisterDto: {
+          type: 'object',
+          properties: { email: { type: 'string', example: 'anna.muster@example.ch' }, phone: { type: 'string', example: '+41791234567' }, profile: { allOf: [] } },
+        },
         SignedProfileDto: {
           type: 'object',
           properties: {
@@ -67,6 +73,18 @@ describe(withExampleProfile.name, () => {
     expect(record.get!.parameters).toEqual([expect.objectContaining({ example: 'demo-baden-badstrasse-12' })]);
     expect(record.delete!.parameters).toEqual([expect.objectContaining({ example: 'demo-baden-badstrasse-12' })]);
     expect(sut.paths['/api/addresses'].get!.parameters).toEqual([expect.objectContaining({ example: 'Badstr 1' })]);
+  });
+
+  it('should give each registration route a mailbox of its own, with the signed profile', () => {
+    const sut = withExampleProfile(document(), profile);
+
+    const example = (path: string) => (sut.paths[path].post!.requestBody as { content: Record<string, { example?: unknown }> }).content['application/json'].example;
+    expect(example('/api/interest-pool')).toEqual({
+      email: 'owner.interest.pool@example.ch',
+      phone: '+41791234567',
+      profile: { profile_token: 'v1.payload.signature', lat: 47.4749123, building_id: 'demo-baden-badstrasse-12' },
+    });
+    expect(example('/api/register_full')).toMatchObject({ email: 'owner.register.full@example.ch' });
   });
 
   it('should leave the document it was given unchanged (it is served to every request)', () => {

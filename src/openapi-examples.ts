@@ -20,9 +20,29 @@ const SIGNED_FIELDS = [
 
 /** The path parameter naming a record in the admin API. */
 const BUILDING_ID_PARAMETER = 'buildingId';
+/** The registration body; each route's example names a mailbox of its own. */
+const REGISTRATION_BODY = 'RegisterDto';
 
 type SchemaWithProperties = { properties?: Record<string, { example?: unknown }> };
 type ParameterLike = { name?: string; in?: string; example?: unknown };
+type OperationLike = {
+  parameters?: ParameterLike[];
+  requestBody?: { content?: Record<string, { schema?: { $ref?: string }; example?: unknown }> };
+};
+
+/** The example values of a schema's properties, as Swagger UI would fill them in. */
+function examplesOf(schema: SchemaWithProperties | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schema?.properties ?? {}).flatMap(([name, property]) => (property.example === undefined ? [] : [[name, property.example]])));
+}
+
+/**
+ * Each registration route registers the example building for a mailbox of its own: one mailbox may
+ * receive only a few confirmation mails a day, with a quiet period between two (MAIL_LIMIT_LINKS).
+ */
+function registrationExample(path: string, register: SchemaWithProperties | undefined, signedProfile: SchemaWithProperties | undefined): Record<string, unknown> {
+  const mailbox = path.replace(/^\/api\//, '').replace(/[^a-z]+/g, '.');
+  return { ...examplesOf(register), email: `owner.${mailbox}@example.ch`, profile: examplesOf(signedProfile) };
+}
 
 /**
  * A copy of the document whose examples register `profile` (signed by this server moments ago) and
@@ -36,11 +56,12 @@ export function withExampleProfile(document: OpenAPIObject, profile: ProfileSumm
     const property = signedProfile?.properties?.[field];
     if (property) property.example = profile[field];
   }
-  for (const pathItem of Object.values(patched.paths)) {
-    for (const operation of Object.values(pathItem)) {
-      const parameters = (operation as { parameters?: ParameterLike[] } | undefined)?.parameters;
-      if (!Array.isArray(parameters)) continue;
-      for (const parameter of parameters) {
+  const register = patched.components?.schemas?.[REGISTRATION_BODY] as SchemaWithProperties | undefined;
+  for (const [path, pathItem] of Object.entries(patched.paths)) {
+    for (const operation of Object.values(pathItem) as (OperationLike | undefined)[]) {
+      const json = operation?.requestBody?.content?.['application/json'];
+      if (json?.schema?.$ref?.endsWith(`/${REGISTRATION_BODY}`)) json.example = registrationExample(path, register, signedProfile);
+      for (const parameter of Array.isArray(operation?.parameters) ? operation.parameters : []) {
         if (parameter.in === 'path' && parameter.name === BUILDING_ID_PARAMETER) parameter.example = profile.building_id;
       }
     }
