@@ -96,9 +96,10 @@ describe('Attacks on the privacy promise (e2e)', () => {
       // Five neighbourhoods far apart, each with two confirmed owners and a free house next door.
       const streets = ['Badstrasse', 'Burghaldenstrasse', 'Martinsbergstrasse', 'Grendelstrasse', 'Geissbergstrasse'];
       const places = streets.map((name) => GAZETTEER.entries.filter((candidate) => candidate.street.name === name).slice(0, 3));
-      for (let i = 0; i < places.length; i++)
+      for (let i = 0; i < places.length; i++) {
         for (let j = i + 1; j < places.length; j++) expect(haversineMeters(places[i][0], places[j][0])).toBeGreaterThan(2 * RADIUS_M + 50);
-      const victims = places.map((houses, i) => [`owner.a${i}@example.ch`, `owner.b${i}@example.ch`]);
+      }
+      const victims = places.map((_houses, i) => [`owner.a${i}@example.ch`, `owner.b${i}@example.ch`]);
       for (let i = 0; i < places.length; i++) {
         await registerConfirmed(context, places[i][0].label, victims[i][0]);
         await registerConfirmed(context, places[i][1].label, victims[i][1]);
