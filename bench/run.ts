@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { buildCommunities } from '../src/communities/engine/communities';
 import { generateToken, hashToken } from '../src/tokens/token-format';
-import { CANTON, GeneratedBuilding, generateBuildings, legacyDatabase, seededRandom } from './generator';
+import { CANTON, countryBuildings, GeneratedBuilding, generateBuildings, legacyDatabase, seededRandom } from './generator';
 import { previousBuildCommunities } from './previous-engine';
 import { BodyStock, ProfileSigning } from './registration-bodies';
 import { Figure, printTable, RunReport, Target, updateDoc, writeJson } from './report';
@@ -23,6 +23,7 @@ import {
   httpCall,
   insertBuildings,
   insertTokens,
+  RecordTable,
   memoryOf,
   resetPeak,
   runCommand,
@@ -36,6 +37,11 @@ const ROOT = join(__dirname, '..');
 /** The compiled service under test; BENCH_SERVICE_ENTRY points elsewhere (e.g. a build of another commit). */
 const SERVICE_ENTRY = process.env.BENCH_SERVICE_ENTRY ?? join(ROOT, 'dist/src/main.js');
 const quick = process.argv.includes('--quick');
+/** `--scale [--scale-sizes=1000000,2000000]`: the country-scale run (up to 30 min), on its own. */
+const scale = process.argv.includes('--scale');
+const scaleSizesArg = process.argv.find((arg) => arg.startsWith('--scale-sizes='));
+const SCALE_SIZES = scaleSizesArg ? scaleSizesArg.slice('--scale-sizes='.length).split(',').map(Number) : [1_000_000, 2_000_000];
+const SCALE_CHANGES = 200;
 const profile = process.argv.includes('--profile');
 /** `--only=registration,purge` runs some sections (start-up, registration, purge, clustering, map, legacy); the docs are then left alone. */
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
@@ -365,10 +371,16 @@ async function mapLoad(port: number, path: string, headers: Record<string, strin
   });
 }
 
-async function measureMap(service: Child, size: number, buildings: readonly GeneratedBuilding[], seconds = config.mapSeconds, section = `2. Map read (GET /api/map/buildings) at ${size.toLocaleString('en-US')} records`): Promise<void> {
+async function measureMap(
+  service: Child,
+  size: number,
+  centre: { lat: number; lon: number },
+  zooms = VIEWPORT_ZOOMS,
+  section = `2. Map read (GET /api/map/buildings) at ${size.toLocaleString('en-US')} records`,
+): Promise<void> {
+  const seconds = config.mapSeconds;
   const path = '/api/map/buildings';
-  const centre = densestPoint(buildings);
-  const viewports = VIEWPORT_ZOOMS.map((zoom) => ({ zoom, path: `${path}?bbox=${viewportBox(centre.lat, centre.lon, zoom)}&zoom=${zoom}` }));
+  const viewports = zooms.map((zoom) => ({ zoom, path: `${path}?bbox=${viewportBox(centre.lat, centre.lon, zoom)}&zoom=${zoom}` }));
   const cold: number[] = [];
   const coldViewport: number[] = [];
   for (let i = 0; i < config.reps; i++) {
@@ -569,11 +581,19 @@ const APPLIED = /Applied (\d+) changes in (\d+) ms/;
 async function measureIncremental(databaseUrl: string, size: number, changes: number, section = '3. Clustering'): Promise<{ p50: number; p99: number }> {
   const label = size.toLocaleString('en-US');
   const random = seededRandom(size + 17);
-  const pick = async (sql: string): Promise<{ building_id: string; lat: number; lon: number }[]> =>
-    (await pool!.query<{ building_id: string; lat: number; lon: number }>(sql, [Math.ceil(changes / 2) * 4])).rows;
-  // a sample spread over the data (TABLESAMPLE would need a percentage; random order over an index is cheap enough)
-  const unconfirmed = await pick(`SELECT building_id, lat, lon FROM buildings WHERE NOT verified ORDER BY md5(building_id) LIMIT $1`);
-  const confirmed = await pick(`SELECT building_id, lat, lon FROM buildings WHERE verified ORDER BY md5(building_id) LIMIT $1`);
+  type Sampled = { building_id: string; lat: number; lon: number; route: string };
+  const pick = async (verified: boolean): Promise<Sampled[]> =>
+    (
+      await pool!.query<Sampled>(
+        // a sample spread over the data, from both tables; a confirmed record registers again in its own table
+        `SELECT * FROM (SELECT building_id, lat, lon, '/api/buildings' AS route FROM buildings WHERE verified = $2
+         UNION ALL SELECT building_id, lat, lon, '/api/interest-pool' FROM interest_pool WHERE verified = $2) r
+         ORDER BY md5(building_id) LIMIT $1`,
+        [Math.ceil(changes / 2) * 4, verified],
+      )
+    ).rows;
+  const unconfirmed = await pick(false);
+  const confirmed = await pick(true);
   const service = await startService(databaseUrl, { CLUSTER_RECOMPUTE_DEBOUNCE_MS: '0', CLUSTER_RECOMPUTE_MAX_WAIT_MS: '0' });
   const work: number[] = [];
   const endToEnd: number[] = [];
@@ -592,7 +612,7 @@ async function measureIncremental(databaseUrl: string, size: number, changes: nu
         request = () => httpCall(service.port, 'POST', '/api/verification/confirm', { 'content-type': 'application/json' }, JSON.stringify({ token }));
       } else {
         const body = signing.body({ building_id: building.building_id, lat: building.lat, lon: building.lon }, `again${i}@example.ch`);
-        request = () => httpCall(service.port, 'POST', '/api/buildings', { 'content-type': 'application/json' }, body);
+        request = () => httpCall(service.port, 'POST', building.route, { 'content-type': 'application/json' }, body);
       }
       const applied = service.nextLine(APPLIED, 120_000);
       const t = performance.now();
@@ -706,6 +726,140 @@ async function measureLegacyImport(databaseUrl: string): Promise<void> {
   }
 }
 
+// ---- the scale run ----
+
+/**
+ * Confirmed records go to the interest pool, unconfirmed ones to the full registrations: the first
+ * pass then queues no contact overviews (at 1 000 000 records that would be some 400 000 mails, and
+ * section 3 measures that work at 100 000), while a confirmation during the run still tells its
+ * neighbours as a full registration does.
+ */
+const SCALE_PLACEMENT = (building: GeneratedBuilding): RecordTable => (building.verified ? 'interest_pool' : 'buildings');
+
+async function densestPointInDatabase(): Promise<{ lat: number; lon: number }> {
+  const { rows } = await pool!.query<{ y: number; x: number }>(
+    `SELECT floor(lat * 100)::int AS y, floor(lon * 100)::int AS x FROM (SELECT lat, lon FROM buildings UNION ALL SELECT lat, lon FROM interest_pool) r
+     GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`,
+  );
+  return { lat: (rows[0].y + 0.5) / 100, lon: (rows[0].x + 0.5) / 100 };
+}
+
+/**
+ * One size of the scale run: bulk load, full recomputation (time, peak RSS), incremental work after
+ * SCALE_CHANGES single changes, viewport reads at three zoom levels, the full list, database size.
+ */
+async function measureScale(databaseUrl: string, size: number): Promise<void> {
+  const label = size.toLocaleString('en-US').replace(/,/g, ' ');
+  const section = `7. Scale: ${size.toLocaleString('en-US')} buildings over Switzerland`;
+  await clearData(pool!);
+  // started on empty tables, so that its start-up pass has nothing to do
+  let service = await startService(databaseUrl);
+  try {
+    log(`scale ${size}: bulk load`);
+    const t = performance.now();
+    let batch: GeneratedBuilding[] = [];
+    for (const building of countryBuildings(size)) {
+      batch.push(building);
+      if (batch.length === 50_000) {
+        await insertBuildings(pool!, batch, 5000, SCALE_PLACEMENT, false);
+        batch = [];
+      }
+    }
+    await insertBuildings(pool!, batch, 5000, SCALE_PLACEMENT, false);
+    await pool!.query('ANALYZE buildings; ANALYZE interest_pool');
+    const loadMs = performance.now() - t;
+    record(section, 'bulk load (generate, unnest batches of 5 000, ANALYZE)', 'ms', [loadMs]);
+    record(section, 'bulk load rate', 'records/s', [size / (loadMs / 1000)]);
+
+    log(`scale ${size}: full recomputation`);
+    const first = await recomputeOnce(service, 1_800_000);
+    log(`scale ${size}: first full pass ${Math.round(first.ms)} ms ${first.body}`);
+    record(section, `full recomputation, first (${(JSON.parse(first.body) as { communities: number }).communities} communities)`, 'ms', [first.ms]);
+    if (first.peakMb !== undefined) record(section, 'full recomputation, first: peak RSS of the service', 'MiB', [first.peakMb]);
+    const again = await recomputeOnce(service, 1_800_000);
+    record(section, 'full recomputation, again (nothing new)', 'ms', [again.ms]);
+    const peak = Math.max(first.peakMb ?? NaN, again.peakMb ?? NaN);
+    if (again.peakMb !== undefined) record(section, 'full recomputation, again: peak RSS of the service', 'MiB', [again.peakMb]);
+    targets.push({
+      name: `full recomputation at ${label} records: peak RSS of the service`,
+      goal: '≤ 1.5 GiB',
+      value: `${(peak / 1024).toFixed(2)} GiB (pass ${(first.ms / 1000).toFixed(1)} s, again ${(again.ms / 1000).toFixed(1)} s)`,
+      met: peak <= 1536,
+    });
+
+    log(`scale ${size}: incremental work after ${SCALE_CHANGES} changes`);
+    const { p50, p99 } = await measureIncremental(databaseUrl, size, SCALE_CHANGES, section);
+    targets.push({
+      name: `work after one change at ${label} records (incremental), p50`,
+      goal: '≤ 50 ms',
+      value: `${p50.toFixed(0)} ms (p99 ${p99.toFixed(0)} ms, ${((100 * p50) / again.ms).toFixed(2)} % of a full pass)`,
+      baseline: `full recomputation ${(again.ms / 1000).toFixed(1)} s`,
+      met: p50 <= 50,
+    });
+
+    log(`scale ${size}: map reads`);
+    // the incremental run changed the data: the first reads below prepare their answers again
+    if (service.process.exitCode !== null) service = await startService(databaseUrl);
+    await measureMap(service, size, await densestPointInDatabase(), [8, 11, 15], section);
+
+    const sizes = await pool!.query<{ name: string; bytes: string }>(
+      `SELECT 'database' AS name, pg_database_size(current_database())::text AS bytes
+       UNION ALL SELECT relname, pg_total_relation_size(oid)::text FROM pg_class
+       WHERE relname IN ('buildings', 'interest_pool', 'communities', 'community_buildings', 'map_cells', 'tokens', 'mail_outbox')`,
+    );
+    for (const row of sizes.rows) {
+      record(section, row.name === 'database' ? 'database size on disk' : `size on disk: ${row.name} (with indexes)`, 'MiB', [Number(row.bytes) / 2 ** 20]);
+    }
+  } finally {
+    await stopChild(service);
+  }
+}
+
+async function mainScale(): Promise<void> {
+  const began = performance.now();
+  if (!existsSync(SERVICE_ENTRY)) throw new Error(`${SERVICE_ENTRY} is missing: run \`npm run build\` first`);
+  Object.assign(config, { reps: 1, mapSeconds: 5 });
+  const database = await prepareDatabase();
+  pool = new Pool({ connectionString: database.url, max: 4 });
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
+  try {
+    // migrations: one start and stop on the empty database
+    await stopChild(await startService(database.url));
+    for (const size of SCALE_SIZES) {
+      try {
+        await measureScale(database.url, size);
+      } catch (error) {
+        const failure = `Scale ${size} failed: ${(error as Error).message.split('\n')[0]}`;
+        log(`${failure}\n${(error as Error).stack ?? ''}`);
+        notes.push(failure);
+        failures.push(failure);
+      }
+    }
+    const serverVersion = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+    const report: RunReport = {
+      meta: {
+        ...runMeta(serverVersion, loadBefore, began),
+        mode: `scale (${SCALE_SIZES.map((n) => n.toLocaleString('en-US')).join(', ')} buildings, ${SCALE_CHANGES} single changes each)`,
+        repetitions: 1,
+      },
+      figures,
+      targets,
+      notes,
+    };
+    printTable(report);
+    writeJson(report, join(ROOT, 'bench/results/scale.json'));
+    if (failures.length > 0) {
+      process.stderr.write(`\nscale run FAILED (${failures.length}):\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+      process.exitCode = 1;
+    } else {
+      updateDoc(report, join(ROOT, 'docs/BENCHMARKS.md'), 'bench:scale');
+    }
+  } finally {
+    await pool.end();
+    await database.drop();
+  }
+}
+
 // ---- the run ----
 
 let pool: Pool | undefined;
@@ -716,6 +870,28 @@ function versionOf(pkg: string): string {
   } catch {
     return '?';
   }
+}
+
+function runMeta(serverVersion: string, loadBefore: string, began: number): Record<string, string | number> {
+  return {
+    date: new Date().toISOString(),
+    mode: '',
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (shared with other work)`,
+    'load average before / after': `${loadBefore} / ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    node: process.version,
+    postgresql: serverVersion,
+    versions: `@nestjs/core ${versionOf('@nestjs/core')}, typeorm ${versionOf('typeorm')}, pg ${versionOf('pg')}, autocannon ${versionOf('autocannon')}`,
+    service: SERVICE_ENTRY.replace(ROOT, '.'),
+    commit: (() => {
+      try {
+        return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
+      } catch {
+        return '?';
+      }
+    })(),
+    repetitions: config.reps,
+    'run time': `${((performance.now() - began) / 60_000).toFixed(1)} min`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -791,30 +967,15 @@ async function main(): Promise<void> {
           }
         });
       }
-      if (mapSizes.includes(size)) await guarded(`map ${size}`, () => measureMap(service, size, buildings));
+      if (mapSizes.includes(size)) await guarded(`map ${size}`, () => measureMap(service, size, densestPoint(buildings)));
     }
 
     if (runs('legacy')) await guarded('legacy import', () => measureLegacyImport(database.url));
     const serverVersion = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
     const report: RunReport = {
       meta: {
-        date: new Date().toISOString(),
+        ...runMeta(serverVersion, loadBefore, began),
         mode: `${quick ? 'quick (checks that it runs; figures not comparable)' : 'full'}${only ? `, only ${[...only].join(', ')}` : ''}${profile ? ', with --cpu-prof' : ''}`,
-        machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (shared with other work)`,
-        'load average before / after': `${loadBefore} / ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-        node: process.version,
-        postgresql: serverVersion,
-        versions: `@nestjs/core ${versionOf('@nestjs/core')}, typeorm ${versionOf('typeorm')}, pg ${versionOf('pg')}, autocannon ${versionOf('autocannon')}`,
-        service: SERVICE_ENTRY.replace(ROOT, '.'),
-        commit: (() => {
-          try {
-            return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
-          } catch {
-            return '?';
-          }
-        })(),
-        repetitions: config.reps,
-        'run time': `${((performance.now() - began) / 60_000).toFixed(1)} min`,
       },
       figures,
       targets,
@@ -843,7 +1004,7 @@ async function main(): Promise<void> {
   if (profile) log('profiles are in bench/results/profiles');
 }
 
-main().catch((error: unknown) => {
+(scale ? mainScale() : main()).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -180,10 +180,21 @@ export async function clearData(pool: Pool): Promise<void> {
   );
 }
 
-/** Inserts the buildings in batches with unnest: 60 % full registrations, 40 % interest pool. */
-export async function insertBuildings(pool: Pool, buildings: readonly GeneratedBuilding[], batchSize = 5000): Promise<void> {
+export type RecordTable = (typeof RECORD_TABLES)[number];
+
+/** 60 % full registrations, 40 % interest pool. */
+export const SIXTY_FORTY = (_building: GeneratedBuilding, index: number): RecordTable => (index % 5 < 3 ? 'buildings' : 'interest_pool');
+
+/** Inserts the buildings in batches with unnest, each into the table `placement` names (by default 60 % / 40 %). */
+export async function insertBuildings(
+  pool: Pool,
+  buildings: readonly GeneratedBuilding[],
+  batchSize = 5000,
+  placement: (building: GeneratedBuilding, index: number) => RecordTable = SIXTY_FORTY,
+  analyse = true,
+): Promise<void> {
   for (const table of RECORD_TABLES) {
-    const rows = buildings.filter((_, i) => (i % 5 < 3) === (table === 'buildings'));
+    const rows = buildings.filter((building, i) => placement(building, i) === table);
     for (let start = 0; start < rows.length; start += batchSize) {
       const batch = rows.slice(start, start + batchSize);
       await pool.query(
@@ -207,7 +218,7 @@ export async function insertBuildings(pool: Pool, buildings: readonly GeneratedB
       );
     }
   }
-  await pool.query('ANALYZE buildings; ANALYZE interest_pool');
+  if (analyse) await pool.query('ANALYZE buildings; ANALYZE interest_pool');
 }
 
 /** `expired` expired verification tokens and `live` live ones (half verification, half unsubscribe), in batches. */
