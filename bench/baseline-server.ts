@@ -2,9 +2,10 @@
  * The raw baseline: a minimal node:http server that does the same work per registration as
  * RegistrationService.register with `pg` directly: it checks the signed profile of the address
  * check (HMAC-SHA256 in constant time, expiry, identity fields, bounds of the owner's figures, with
- * the same function and key as the service), then runs the same statements in one transaction
- * (advisory lock, the record looked up in both tables, removed from the other table and upserted,
- * unused verification links revoked, two tokens inserted, the verification mail queued) and the
+ * the same function and key as the service), then runs the same eight statements in one transaction
+ * (advisory lock, the record looked up in both tables at once, removed from the other table and
+ * upserted in one statement, unused verification links revoked, two tokens inserted, the
+ * verification mail queued) and the
  * same crypto (advisory-lock key, two tokens hashed, HMAC idempotency key, the mail rendered and
  * sealed with AES-256-GCM).
  *
@@ -32,8 +33,10 @@ const APP_NAME = 'LEG Match';
 const BASE_URL = 'http://localhost:3000';
 
 const RECORD_COLUMNS = 'building_id, email, phone, address, plz, lat, lon, building_type, annual_consumption_kwh, potential_pv_kwp, profile, verified, verified_at, registered_at';
-const SELECT_RECORD = `SELECT ${RECORD_COLUMNS}, updated_at FROM`;
-const UPSERT_INTEREST_POOL = `INSERT INTO interest_pool (${RECORD_COLUMNS})
+const FIND_IN_BOTH_TABLES = `SELECT true AS here, ${RECORD_COLUMNS}, updated_at FROM buildings WHERE building_id = $1
+UNION ALL SELECT false AS here, ${RECORD_COLUMNS}, updated_at FROM interest_pool WHERE building_id = $1`;
+const UPSERT_INTEREST_POOL = `WITH moved AS (DELETE FROM buildings WHERE building_id = $1)
+INSERT INTO interest_pool (${RECORD_COLUMNS})
 VALUES ($1::varchar, $2::varchar, $3::varchar, $4::varchar, $5::int, $6::float8, $7::float8, $8::varchar, $9::float8, $10::float8, $11::jsonb, $12::boolean, $13::timestamptz, $14::timestamptz)
 ON CONFLICT (building_id) DO UPDATE SET email = EXCLUDED.email, phone = EXCLUDED.phone, address = EXCLUDED.address, plz = EXCLUDED.plz, lat = EXCLUDED.lat, lon = EXCLUDED.lon, building_type = EXCLUDED.building_type, annual_consumption_kwh = EXCLUDED.annual_consumption_kwh, potential_pv_kwp = EXCLUDED.potential_pv_kwp, profile = EXCLUDED.profile, verified = EXCLUDED.verified, verified_at = EXCLUDED.verified_at, registered_at = EXCLUDED.registered_at, updated_at = now()`;
 const REVOKE_VERIFICATION = `DELETE FROM tokens WHERE building_id = $1 AND kind = 'verification' AND used_at IS NULL`;
@@ -55,9 +58,7 @@ async function registerWithin(client: PoolClient, body: Registration): Promise<s
   const { accepted, signed } = verification;
   const id = accepted.building_id;
   await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(`building:${id}`)]);
-  const found = await client.query(`${SELECT_RECORD} buildings WHERE building_id = $1`, [id]);
-  if (found.rowCount === 0) await client.query(`${SELECT_RECORD} interest_pool WHERE building_id = $1`, [id]);
-  await client.query('DELETE FROM buildings WHERE building_id = $1', [id]);
+  await client.query(FIND_IN_BOTH_TABLES, [id]);
   await client.query(UPSERT_INTEREST_POOL, [
     id,
     body.email,
