@@ -872,6 +872,16 @@ function versionOf(pkg: string): string {
   }
 }
 
+/** The commit when the run started, i.e. the one `npm run bench` built (a commit made during a long run is not what it measured). */
+const COMMIT = (() => {
+  try {
+    const dirty = execSync('git status --porcelain --untracked-files=no -- src migrations', { cwd: ROOT }).toString().trim() ? ' with uncommitted changes to src/' : '';
+    return `${execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim()}${dirty}`;
+  } catch {
+    return '?';
+  }
+})();
+
 function runMeta(serverVersion: string, loadBefore: string, began: number): Record<string, string | number> {
   return {
     date: new Date().toISOString(),
@@ -882,13 +892,7 @@ function runMeta(serverVersion: string, loadBefore: string, began: number): Reco
     postgresql: serverVersion,
     versions: `@nestjs/core ${versionOf('@nestjs/core')}, typeorm ${versionOf('typeorm')}, pg ${versionOf('pg')}, autocannon ${versionOf('autocannon')}`,
     service: SERVICE_ENTRY.replace(ROOT, '.'),
-    commit: (() => {
-      try {
-        return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
-      } catch {
-        return '?';
-      }
-    })(),
+    commit: COMMIT,
     repetitions: config.reps,
     'run time': `${((performance.now() - began) / 60_000).toFixed(1)} min`,
   };
