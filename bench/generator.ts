@@ -112,6 +112,61 @@ export function generateBuildings(count: number, seed = 7, prefix = 'g'): Genera
   return buildings;
 }
 
+/** Switzerland's extent (WGS 84), from Chancy in the west to Val Müstair in the east. */
+export const SWITZERLAND = { minLat: 45.82, maxLat: 47.81, minLon: 5.96, maxLon: 10.49 };
+const COUNTRY_TOWNS = 2000;
+
+/**
+ * `count` buildings over Switzerland's extent, one at a time (two million do not need to be held at
+ * once): 2 000 towns of Zipf sizes (the largest holds about an eighth of the buildings, as the
+ * largest cities with their agglomerations do), each a dense core with sparse outskirts scaled to
+ * its size, plus 10 % scattered farms and hamlets. Ids are `<prefix><index>`; about 70 % confirmed.
+ */
+export function* countryBuildings(count: number, seed = 31, prefix = 'ch'): Generator<GeneratedBuilding> {
+  const random = seededRandom(seed);
+  const all: Town[] = [];
+  for (let i = 0; i < COUNTRY_TOWNS; i++) {
+    const weight = 1 / (i + 1);
+    const scale = Math.sqrt(weight); // 1 for the largest city, ~0.02 for the smallest village
+    all.push({
+      lat: SWITZERLAND.minLat + 0.1 + random() * (SWITZERLAND.maxLat - SWITZERLAND.minLat - 0.2),
+      lon: SWITZERLAND.minLon + 0.1 + random() * (SWITZERLAND.maxLon - SWITZERLAND.minLon - 0.2),
+      weight,
+      coreM: 150 + 3500 * scale,
+      outskirtsM: 600 + 7000 * scale,
+      plz: 1000 + (i % 8999),
+    });
+  }
+  const totalWeight = all.reduce((sum, town) => sum + town.weight, 0);
+  for (let i = 0; i < count; i++) {
+    const town = pickTown(all, totalWeight, random);
+    const where = random();
+    let lat: number;
+    let lon: number;
+    if (where < 0.9) {
+      const sigmaM = where < 0.6 ? town.coreM / 2 : town.outskirtsM / 2;
+      lat = town.lat + (gaussian(random) * sigmaM) / METRES_PER_DEGREE_LAT;
+      lon = town.lon + (gaussian(random) * sigmaM) / (METRES_PER_DEGREE_LAT * Math.cos((town.lat * Math.PI) / 180));
+    } else {
+      lat = SWITZERLAND.minLat + random() * (SWITZERLAND.maxLat - SWITZERLAND.minLat);
+      lon = SWITZERLAND.minLon + random() * (SWITZERLAND.maxLon - SWITZERLAND.minLon);
+    }
+    const type = BUILDING_TYPES[Math.floor(random() * random() * BUILDING_TYPES.length)];
+    yield {
+      building_id: `${prefix}${i}`,
+      email: `owner${i}@bench.example.ch`,
+      address: `Landstrasse ${i % 200}, ${town.plz} Benchdorf`,
+      plz: town.plz,
+      lat: clamp(lat, 45.01, 47.99),
+      lon: clamp(lon, 5.01, 10.99),
+      building_type: type,
+      annual_consumption_kwh: Math.round(2500 + 20000 * random() * random()),
+      potential_pv_kwp: Math.round((3 + 37 * random() * random()) * 10) / 10,
+      verified: random() < 0.7,
+    };
+  }
+}
+
 /**
  * The previous version's `database.json` for the given buildings: both tables, one verification and
  * one unsubscribe token per building, timestamps in epoch seconds (see issue 5 for the shape).

@@ -72,7 +72,16 @@ export function httpCall(
   });
 }
 
-export type Child = { process: ChildProcess; pid: number; port: number; startedMs: number; healthyMs: number; output: () => string };
+export type Child = {
+  process: ChildProcess;
+  pid: number;
+  port: number;
+  startedMs: number;
+  healthyMs: number;
+  output: () => string;
+  /** The next output line matching `pattern` (written after this call). */
+  nextLine: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
+};
 
 /**
  * Spawns a server process and waits until GET /health answers 200; the time from spawn to that
@@ -88,9 +97,33 @@ export async function startChild(
   const started = performance.now();
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let partial = '';
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-65_536);
+    const text = chunk.toString('utf8');
+    output = (output + text).slice(-65_536);
+    if (waiters.length === 0) return;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const index = waiters.findIndex((waiter) => waiter.pattern.test(line));
+      if (index >= 0) waiters.splice(index, 1)[0].resolve(line);
+    }
   };
+  const nextLine = (pattern: RegExp, timeoutMs = 60_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      partial = '';
+      const timer = setTimeout(() => {
+        const index = waiters.findIndex((waiter) => waiter.resolve === done);
+        if (index >= 0) waiters.splice(index, 1);
+        reject(new Error(`no output line matching ${String(pattern)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (line: string): void => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+      waiters.push({ pattern, resolve: done });
+    });
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const state: { exited: number | null } = { exited: null };
@@ -108,7 +141,7 @@ export async function startChild(
     if (healthy) break;
     await sleep(20);
   }
-  return { process: child, pid: child.pid ?? 0, port, startedMs: started, healthyMs: performance.now() - started, output: () => output };
+  return { process: child, pid: child.pid ?? 0, port, startedMs: started, healthyMs: performance.now() - started, output: () => output, nextLine };
 }
 
 export function stopChild(child: Child, timeoutMs = 15_000): Promise<void> {
@@ -147,10 +180,21 @@ export async function clearData(pool: Pool): Promise<void> {
   );
 }
 
-/** Inserts the buildings in batches with unnest: 60 % full registrations, 40 % interest pool. */
-export async function insertBuildings(pool: Pool, buildings: readonly GeneratedBuilding[], batchSize = 5000): Promise<void> {
+export type RecordTable = (typeof RECORD_TABLES)[number];
+
+/** 60 % full registrations, 40 % interest pool. */
+export const SIXTY_FORTY = (_building: GeneratedBuilding, index: number): RecordTable => (index % 5 < 3 ? 'buildings' : 'interest_pool');
+
+/** Inserts the buildings in batches with unnest, each into the table `placement` names (by default 60 % / 40 %). */
+export async function insertBuildings(
+  pool: Pool,
+  buildings: readonly GeneratedBuilding[],
+  batchSize = 5000,
+  placement: (building: GeneratedBuilding, index: number) => RecordTable = SIXTY_FORTY,
+  analyse = true,
+): Promise<void> {
   for (const table of RECORD_TABLES) {
-    const rows = buildings.filter((_, i) => (i % 5 < 3) === (table === 'buildings'));
+    const rows = buildings.filter((building, i) => placement(building, i) === table);
     for (let start = 0; start < rows.length; start += batchSize) {
       const batch = rows.slice(start, start + batchSize);
       await pool.query(
@@ -174,7 +218,7 @@ export async function insertBuildings(pool: Pool, buildings: readonly GeneratedB
       );
     }
   }
-  await pool.query('ANALYZE buildings; ANALYZE interest_pool');
+  if (analyse) await pool.query('ANALYZE buildings; ANALYZE interest_pool');
 }
 
 /** `expired` expired verification tokens and `live` live ones (half verification, half unsubscribe), in batches. */

@@ -40,10 +40,9 @@ export class BuildingRecordsService {
   }
 
   async find(manager: EntityManager, buildingId: string): Promise<FoundRecord | null> {
-    const building = await this.buildings.findById(manager, buildingId);
-    if (building) return { type: 'registered', record: building };
-    const entry = await this.interestPool.findById(manager, buildingId);
-    return entry ? { type: 'anonymous', record: entry } : null;
+    const found = await this.buildings.findByIdHereOr(manager, this.interestPool, buildingId);
+    if (!found) return null;
+    return { type: found.here ? 'registered' : 'anonymous', record: found.record };
   }
 
   async findByEmail(manager: EntityManager, email: string): Promise<FoundRecord[]> {
@@ -98,8 +97,7 @@ export class BuildingRecordsService {
 
   /** Stores the record in the table of the owner's choice, taking it out of the other one. */
   async save(manager: EntityManager, type: RecordType, input: RecordInput): Promise<void> {
-    await this.otherTable(type).remove(manager, input.buildingId);
-    await this.tableOf(type).save(manager, input);
+    await this.tableOf(type).saveMovingFrom(manager, this.otherTable(type), input);
   }
 
   markVerified(manager: EntityManager, found: FoundRecord, at: Date): Promise<boolean> {

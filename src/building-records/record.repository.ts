@@ -56,9 +56,20 @@ export class RecordRepository {
     return this.tableName;
   }
 
-  async findById(manager: EntityManager, buildingId: string): Promise<StoredRecord | null> {
-    const [record] = await manager.query<StoredRecord[]>(`SELECT ${SELECT_RECORD} FROM ${this.table(manager)} WHERE building_id = $1`, [buildingId]);
-    return record ?? null;
+  /**
+   * The record in this table or else in `other`, in one round trip (a registration and a confirmation
+   * look a building up in both tables); `here` says which table held it.
+   */
+  async findByIdHereOr(manager: EntityManager, other: RecordRepository, buildingId: string): Promise<{ here: boolean; record: StoredRecord } | null> {
+    const rows = await manager.query<(StoredRecord & { here: boolean })[]>(
+      `SELECT true AS here, ${SELECT_RECORD} FROM ${this.table(manager)} WHERE building_id = $1
+       UNION ALL SELECT false AS here, ${SELECT_RECORD} FROM ${other.table(manager)} WHERE building_id = $1`,
+      [buildingId],
+    );
+    const found = rows.find((row) => row.here) ?? rows[0];
+    if (!found) return null;
+    const { here, ...record } = found;
+    return { here, record };
   }
 
   findByIds(manager: EntityManager, buildingIds: string[]): Promise<StoredRecord[]> {
@@ -152,11 +163,15 @@ export class RecordRepository {
     return row;
   }
 
-  /** Inserts or replaces the record; a replaced record is unconfirmed again unless told otherwise. */
-  async save(manager: EntityManager, input: RecordInput): Promise<void> {
+  /**
+   * Inserts or replaces the record, taking the building out of `other` in the same statement (a record
+   * lives in one table only); a replaced record is unconfirmed again unless told otherwise.
+   */
+  async saveMovingFrom(manager: EntityManager, other: RecordRepository, input: RecordInput): Promise<void> {
     const record: BuildingRecordFields = { verified: false, verifiedAt: null, registeredAt: new Date(), ...input };
     await manager.query(
-      `INSERT INTO ${this.table(manager)} (${INSERT_COLUMNS}) VALUES (${VALUE_PLACEHOLDERS})
+      `WITH moved AS (DELETE FROM ${other.table(manager)} WHERE building_id = $1)
+       INSERT INTO ${this.table(manager)} (${INSERT_COLUMNS}) VALUES (${VALUE_PLACEHOLDERS})
        ON CONFLICT (building_id) DO UPDATE SET ${UPDATE_ON_CONFLICT}`,
       RECORD_FIELDS.map((field) => parameterOf(record, field)),
     );

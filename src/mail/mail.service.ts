@@ -5,7 +5,6 @@ import { redactPersonalData } from '../common/personal-data';
 import { Env } from '../config/env.validation';
 import { MailTransport } from './mail-transport';
 import { OutboxCipher } from './outbox-crypto';
-import { OutboxMessage } from './outbox-message.entity';
 import { messageIdDomain, messageIdFor } from './outbox.worker';
 
 export type OutboxEntry = {
@@ -22,6 +21,10 @@ export type OutboxEntry = {
   html: string;
   headers?: Record<string, string>;
 };
+
+/** One mail, in constant SQL: every registration queues one, so no query is built per request. */
+const ENQUEUE_ONE = `INSERT INTO mail_outbox (idempotency_key, kind, building_id, mentions, payload) VALUES ($1, $2, $3, $4::text[], $5)
+  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
 
 /** Rows per multi-row insert: large enough to save round trips, small enough for bounded statements. */
 const ENQUEUE_BATCH = 2000;
@@ -52,21 +55,14 @@ export class MailService {
    */
   async enqueue(manager: EntityManager, entry: OutboxEntry): Promise<boolean> {
     const { to, subject, text, html, headers } = entry;
-    const result = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxMessage)
-      .values({
-        idempotencyKey: this.cipher.opaqueKey(entry.idempotencyKey),
-        kind: entry.kind,
-        buildingId: entry.buildingId,
-        mentions: [...new Set(entry.mentions ?? [])],
-        payload: this.cipher.seal({ to, subject, text, html, ...(headers ? { headers } : {}) }),
-      })
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return Array.isArray(result.raw) && result.raw.length > 0;
+    const rows = await manager.query<{ id: string }[]>(ENQUEUE_ONE, [
+      this.cipher.opaqueKey(entry.idempotencyKey),
+      entry.kind,
+      entry.buildingId,
+      [...new Set(entry.mentions ?? [])],
+      this.cipher.seal({ to, subject, text, html, ...(headers ? { headers } : {}) }),
+    ]);
+    return rows.length > 0;
   }
 
   /**
