@@ -121,7 +121,7 @@ export class BuildingRecordsService {
 
   /** How many registrations a mailbox (lower-cased address) holds in both tables, the given building left out. */
   async countForMailbox(manager: EntityManager, mailbox: string, exceptBuildingId: string): Promise<number> {
-    return (await this.buildings.countForMailbox(manager, mailbox, exceptBuildingId)) + (await this.interestPool.countForMailbox(manager, mailbox, exceptBuildingId));
+    return this.buildings.countForMailboxHereAnd(manager, [this.interestPool], mailbox, exceptBuildingId);
   }
 
   /** Unconfirmed records of both tables registered before the cutoff (at most `limit` of each). */
