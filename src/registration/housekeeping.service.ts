@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
 import { BuildingEvents } from '../building-records/building-record.events';
 import { Env } from '../config/env.validation';
@@ -28,12 +26,10 @@ export type HousekeepingOutcome = { ran: boolean; unconfirmedErased: number; cla
 @Injectable()
 export class HousekeepingService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HousekeepingService.name);
-  private bootTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly scheduler: SchedulerRegistry,
     private readonly jobs: JobCoordinator,
     private readonly erasure: ErasureService,
     private readonly ownership: OwnershipService,
@@ -45,15 +41,11 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     if (!this.config.get('TOKEN_PURGE_ENABLED', { infer: true })) return;
-    const job = CronJob.from({ cronTime: this.config.get('HOUSEKEEPING_CRON', { infer: true }), onTick: () => void this.jobs.runTick(JOB, async () => JSON.stringify(await this.runNow())), start: true });
-    this.scheduler.addCronJob(JOB, job);
-    this.bootTimer = setTimeout(() => void this.runNow().catch(() => undefined), BOOT_DELAY_MS);
-    this.bootTimer.unref();
+    this.jobs.schedule(JOB, this.config.get('HOUSEKEEPING_CRON', { infer: true }), async () => JSON.stringify(await this.runNow()), BOOT_DELAY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.bootTimer);
-    if (this.scheduler.doesExist('cron', JOB)) this.scheduler.deleteCronJob(JOB);
+    this.jobs.unschedule(JOB);
   }
 
   /** Every step once, unless another housekeeping run holds the job. */

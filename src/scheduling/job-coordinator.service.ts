@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
 import { DataSource, LessThan } from 'typeorm';
 import { advisoryKey } from '../common/advisory-lock';
 import { DatabaseTarget } from '../database/database-target';
@@ -18,11 +20,32 @@ export class JobCoordinator {
   /** Jobs running in this process: the whole guard on the embedded database (one process, one connection). */
   private readonly runningHere = new Set<string>();
   private readonly logger = new Logger(JobCoordinator.name);
+  private readonly bootRuns = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(DATABASE_TARGET) private readonly database: DatabaseTarget,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
+
+  /**
+   * Runs `work` on every tick of `cronTime` (one replica per tick, see runTick) and, with
+   * `bootDelayMs`, once that long after start-up, so a job whose ticks are far apart does not wait
+   * for the first one. The job's service calls unschedule() when the application shuts down.
+   */
+  schedule(job: string, cronTime: string, work: () => Promise<string>, bootDelayMs?: number): void {
+    this.scheduler.addCronJob(job, CronJob.from({ cronTime, onTick: () => void this.runTick(job, work), start: true }));
+    if (bootDelayMs === undefined) return;
+    const bootRun = setTimeout(() => void work().catch((error: Error) => this.logger.warn(`${job} after start-up failed: ${error.message}`)), bootDelayMs);
+    bootRun.unref();
+    this.bootRuns.set(job, bootRun);
+  }
+
+  unschedule(job: string): void {
+    clearTimeout(this.bootRuns.get(job));
+    this.bootRuns.delete(job);
+    if (this.scheduler.doesExist('cron', job)) this.scheduler.deleteCronJob(job);
+  }
 
   /** Claims a tick of a job; false when another replica already has it. */
   async claimTick(job: string, tick: Date): Promise<boolean> {

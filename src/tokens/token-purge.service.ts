@@ -1,7 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/env.validation';
 import { JobCoordinator } from '../scheduling/job-coordinator.service';
@@ -16,30 +14,20 @@ export type PurgeOutcome = { ran: boolean; removed: number };
 @Injectable()
 export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TokenPurgeService.name);
-  private bootTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: ConfigService<Env, true>,
-    private readonly scheduler: SchedulerRegistry,
     private readonly jobs: JobCoordinator,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.get('TOKEN_PURGE_ENABLED', { infer: true })) return;
-    const job = CronJob.from({
-      cronTime: this.config.get('TOKEN_PURGE_CRON', { infer: true }),
-      onTick: () => void this.jobs.runTick(JOB, async () => `removed ${(await this.purgeNow()).removed}`),
-      start: true,
-    });
-    this.scheduler.addCronJob(JOB, job);
-    this.bootTimer = setTimeout(() => void this.purgeNow(), BOOT_DELAY_MS);
-    this.bootTimer.unref();
+    this.jobs.schedule(JOB, this.config.get('TOKEN_PURGE_CRON', { infer: true }), async () => `removed ${(await this.purgeNow()).removed}`, BOOT_DELAY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.bootTimer);
-    if (this.scheduler.doesExist('cron', JOB)) this.scheduler.deleteCronJob(JOB);
+    this.jobs.unschedule(JOB);
   }
 
   /** Deletes expired verification tokens in bounded batches; skipped while another purge runs. */

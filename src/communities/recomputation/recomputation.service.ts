@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { DataSource, EntityManager } from 'typeorm';
 import { BuildingEvents } from '../../building-records/building-record.events';
 import { BuildingRecordsService, SourceRecord } from '../../building-records/building-records.service';
@@ -64,7 +62,6 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     private readonly notifier: ContactNotifier,
     private readonly jobs: JobCoordinator,
     private readonly outbox: OutboxWorker,
-    private readonly scheduler: SchedulerRegistry,
   ) {
     this.trigger = new RecomputationTrigger(
       () => this.runNow(),
@@ -74,7 +71,11 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.scheduleConsistencyPass();
+    // Once a night one replica recomputes everything: incremental drift cannot last.
+    this.jobs.schedule(CONSISTENCY_JOB, this.config.get('COMMUNITY_CONSISTENCY_CRON', { infer: true }), async () => {
+      const outcome = await this.recomputeNow();
+      return `${outcome.ran ? 'ran' : 'skipped'}: ${outcome.communities} communities`;
+    });
     try {
       if (await this.hasWork()) this.trigger.request(0);
     } catch (error) {
@@ -84,7 +85,7 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('cron', CONSISTENCY_JOB)) this.scheduler.deleteCronJob(CONSISTENCY_JOB);
+    this.jobs.unschedule(CONSISTENCY_JOB);
     await this.trigger.stop(SHUTDOWN_WAIT_MS);
   }
 
@@ -215,15 +216,6 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     return { communities: rows.length, notifications, ...seeding };
   }
 
-  /** Once a night (COMMUNITY_CONSISTENCY_CRON), one replica recomputes everything: incremental drift cannot last. */
-  private scheduleConsistencyPass(): void {
-    const job = CronJob.from({ cronTime: this.config.get('COMMUNITY_CONSISTENCY_CRON', { infer: true }), onTick: () =>
-        void this.jobs.runTick(CONSISTENCY_JOB, async () => {
-          const outcome = await this.recomputeNow();
-          return `${outcome.ran ? 'ran' : 'skipped'}: ${outcome.communities} communities`;
-        }), start: true });
-    this.scheduler.addCronJob(CONSISTENCY_JOB, job);
-  }
 }
 
 const contactMemberOf = (row: SnapshotRow): ContactMember => ({ building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() });
