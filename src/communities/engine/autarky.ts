@@ -205,14 +205,20 @@ export function energyStepByStep(consumptionKwh: number, pvKwp: number): EnergyF
   };
 }
 
-export function communityEnergy(members: readonly EnergyMember[]): EnergyFigures {
+/** The members' consumption and PV power added up. */
+export function summedEnergy(members: readonly EnergyMember[]): EnergyMember {
   let consumptionKwh = 0;
   let pvKwp = 0;
   for (const member of members) {
     consumptionKwh += member.annual_consumption_kwh;
     pvKwp += member.potential_pv_kwp;
   }
-  return energyFromTotals(consumptionKwh, pvKwp);
+  return { annual_consumption_kwh: consumptionKwh, potential_pv_kwp: pvKwp };
+}
+
+export function communityEnergy(members: readonly EnergyMember[]): EnergyFigures {
+  const totals = summedEnergy(members);
+  return energyFromTotals(totals.annual_consumption_kwh, totals.potential_pv_kwp);
 }
 
 function assertNonNegative(name: string, value: number): void {

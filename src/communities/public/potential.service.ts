@@ -6,7 +6,7 @@ import { ProfileSigner } from '../../addresses/profile-signer.service';
 import { Env } from '../../config/env.validation';
 import { haversineMeters, LatLon } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
-import { communityEnergy, EnergyMember } from '../engine/autarky';
+import { EnergyMember, summedEnergy } from '../engine/autarky';
 import { PotentialRequestDto, PotentialResultDto, ProvisionalGroupDto } from './dto/potential.dto';
 import { largestMember, publicFigures } from './public-figures';
 import { CommunityStore } from '../store/community.store';
@@ -45,15 +45,10 @@ export class PotentialService {
     const minSize = this.config.get('MIN_COMMUNITY_SIZE', { infer: true });
     if (neighbours.length + 1 < minSize) return null;
     const group = [centre, ...neighbours];
-    const energy = communityEnergy(group);
-    const totals = {
-      annual_consumption_kwh: group.reduce((sum, member) => sum + member.annual_consumption_kwh, 0),
-      potential_pv_kwp: group.reduce((sum, member) => sum + member.potential_pv_kwp, 0),
-    };
     return {
       num_members: group.length,
       // The centre's figures are the caller's own (or the directory's estimate): only the others need hiding.
-      autarky_percent: publicFigures(neighbours.length, totals, energy, largestMember(group)).autarky_percent,
+      autarky_percent: publicFigures(neighbours.length, summedEnergy(group), largestMember(group)).autarky_percent,
       members: [{ lat: centre.lat, lon: centre.lon }, ...neighbours.map(({ lat, lon }) => ({ lat, lon }))],
     };
   }

@@ -1,14 +1,10 @@
-import { energyFromTotals } from '../engine/autarky';
+import { summedEnergy } from '../engine/autarky';
 import { largestMember, publicFigures } from './public-figures';
 
 const household = (annual_consumption_kwh: number, potential_pv_kwp: number) => ({ annual_consumption_kwh, potential_pv_kwp });
 
 function published(members: ReturnType<typeof household>[]) {
-  const totals = household(
-    members.reduce((sum, member) => sum + member.annual_consumption_kwh, 0),
-    members.reduce((sum, member) => sum + member.potential_pv_kwp, 0),
-  );
-  return publicFigures(members.length, totals, energyFromTotals(totals.annual_consumption_kwh, totals.potential_pv_kwp), largestMember(members));
+  return publicFigures(members.length, summedEnergy(members), largestMember(members));
 }
 
 describe('publicFigures', () => {

@@ -1,4 +1,4 @@
-import { EnergyFigures, EnergyMember } from '../engine/autarky';
+import { EnergyMember, energyFromTotals } from '../engine/autarky';
 
 /**
  * A group's energy figures are published only from this many members on: below it, one member's
@@ -26,17 +26,15 @@ function roundTo(value: number, step: number): number {
   return Math.round(value / step) * step;
 }
 
-/** The largest single member's figures of a group. */
-export type LargestMember = EnergyMember;
-
-export function largestMember(members: readonly EnergyMember[]): LargestMember {
+/** The largest single member's figures of a group (consumption and PV power each on its own). */
+export function largestMember(members: readonly EnergyMember[]): EnergyMember {
   return {
     annual_consumption_kwh: Math.max(0, ...members.map((member) => member.annual_consumption_kwh)),
     potential_pv_kwp: Math.max(0, ...members.map((member) => member.potential_pv_kwp)),
   };
 }
 
-function dominated(totals: EnergyMember, largest: LargestMember): boolean {
+function dominated(totals: EnergyMember, largest: EnergyMember): boolean {
   return largest.annual_consumption_kwh > DOMINANT_SHARE * totals.annual_consumption_kwh || largest.potential_pv_kwp > DOMINANT_SHARE * totals.potential_pv_kwp;
 }
 
@@ -44,8 +42,9 @@ function dominated(totals: EnergyMember, largest: LargestMember): boolean {
  * What the public may see of a group's figures: coarse, and nothing for groups too small to hide a
  * member or dominated by one member.
  */
-export function publicFigures(members: number, totals: EnergyMember, figures: EnergyFigures, largest: LargestMember): PublicFigures {
+export function publicFigures(members: number, totals: EnergyMember, largest: EnergyMember): PublicFigures {
   if (members < MIN_MEMBERS_FOR_FIGURES || dominated(totals, largest)) return { autarky_percent: null, total_consumption_mwh: null, total_production_mwh: null };
+  const figures = energyFromTotals(totals.annual_consumption_kwh, totals.potential_pv_kwp);
   return {
     autarky_percent: roundTo(figures.autarky_percent, AUTARKY_STEP_PERCENT),
     total_consumption_mwh: roundTo(figures.total_consumption_mwh, ENERGY_STEP_MWH),

@@ -1,7 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { energyFromTotals } from '../engine/autarky';
 import { compareIds } from '../engine/community-id';
 import { communityPolygon } from '../engine/polygon';
 import { PublicMapStore } from '../store/public-map.store';
@@ -62,7 +61,6 @@ export class PublicMapService {
         ...publicFigures(
           row.num_members,
           { annual_consumption_kwh: row.total_consumption_kwh, potential_pv_kwp: row.total_pv_kwp },
-          energyFromTotals(row.total_consumption_kwh, row.total_pv_kwp),
           { annual_consumption_kwh: row.largest_consumption_kwh, potential_pv_kwp: row.largest_pv_kwp },
         ),
         members: row.members.map(([lat, lon]) => ({ lat, lon })),
