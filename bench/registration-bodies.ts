@@ -4,7 +4,7 @@
  * timed section measures registration, not the bench preparing its requests.
  */
 import { DirectoryBuilding } from '../src/addresses/address-directory';
-import { PROFILE_VALIDITY_MS, signProfile } from '../src/addresses/profile-signature';
+import { PROFILE_VALIDITY_MS, profileFieldsOf, signProfile } from '../src/addresses/profile-signature';
 import { deriveKey } from '../src/config/app-secret';
 
 export type BuildingFacts = { building_id: string; lat: number; lon: number; address?: string; plz?: number };
@@ -43,15 +43,7 @@ export class ProfileSigning {
       demo: true,
     };
     return {
-      building_id: building.building_id,
-      address: building.address,
-      plz: building.plz,
-      municipality: building.municipality,
-      lat: building.lat,
-      lon: building.lon,
-      building_type: building.building_type,
-      annual_consumption_kwh: building.annual_consumption_kwh,
-      potential_pv_kwp: building.potential_pv_kwp,
+      ...profileFieldsOf(building),
       profile_token: signProfile(this.key, building, new Date(Date.now() + PROFILE_VALIDITY_MS)),
     };
   }

@@ -56,9 +56,9 @@ function mac(key: Buffer, payload: string): Buffer {
   return createHmac('sha256', key).update(`leg-match-profile.${VERSION}.${payload}`).digest();
 }
 
-/** A token carrying the directory's profile of a building, valid until `expiresAt`. */
-export function signProfile(key: Buffer, building: DirectoryBuilding, expiresAt: Date): string {
-  const signed: SignedProfile = {
+/** The directory's facts a profile carries: what its token signs, and what the client sends back beside it. */
+export function profileFieldsOf(building: DirectoryBuilding): Omit<SignedProfile, 'expires_at'> {
+  return {
     building_id: building.building_id,
     address: building.address,
     plz: building.plz,
@@ -70,8 +70,12 @@ export function signProfile(key: Buffer, building: DirectoryBuilding, expiresAt:
     potential_pv_kwp: building.potential_pv_kwp,
     roof_area_m2: building.roof_area_m2,
     source: building.source,
-    expires_at: expiresAt.getTime(),
   };
+}
+
+/** A token carrying the directory's profile of a building, valid until `expiresAt`. */
+export function signProfile(key: Buffer, building: DirectoryBuilding, expiresAt: Date): string {
+  const signed: SignedProfile = { ...profileFieldsOf(building), expires_at: expiresAt.getTime() };
   const payload = Buffer.from(JSON.stringify(signed)).toString('base64url');
   return `${VERSION}.${payload}.${mac(key, payload).toString('base64url')}`;
 }

@@ -4,7 +4,7 @@ import { deriveKey } from '../config/app-secret';
 import { Env } from '../config/env.validation';
 import { DirectoryBuilding } from './address-directory';
 import { ProfileSummaryDto } from './dto/profile-summary.dto';
-import { correctionBounds, PROFILE_VALIDITY_MS, ProfileVerification, signProfile, SubmittedProfile, verifyProfile } from './profile-signature';
+import { correctionBounds, PROFILE_VALIDITY_MS, profileFieldsOf, ProfileVerification, signProfile, SubmittedProfile, verifyProfile } from './profile-signature';
 
 /** Signs the directory's profiles and checks them when they come back, with a key of its own. */
 @Injectable()
@@ -28,17 +28,7 @@ export class ProfileSigner {
     const { profile_token, expires_at } = this.sign(building, now);
     const bounds = correctionBounds(building);
     return {
-      building_id: building.building_id,
-      address: building.address,
-      plz: building.plz,
-      municipality: building.municipality,
-      lat: building.lat,
-      lon: building.lon,
-      building_type: building.building_type,
-      annual_consumption_kwh: building.annual_consumption_kwh,
-      potential_pv_kwp: building.potential_pv_kwp,
-      roof_area_m2: building.roof_area_m2,
-      source: building.source,
+      ...profileFieldsOf(building),
       demo: building.demo,
       correction_bounds: { annual_consumption_kwh: bounds.consumption, potential_pv_kwp: bounds.pv },
       profile_token,

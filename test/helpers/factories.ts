@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DirectoryBuilding } from '../../src/addresses/address-directory';
-import { PROFILE_VALIDITY_MS, signProfile } from '../../src/addresses/profile-signature';
+import { PROFILE_VALIDITY_MS, profileFieldsOf, signProfile } from '../../src/addresses/profile-signature';
 import { deriveKey } from '../../src/config/app-secret';
 import { TEST_APP_SECRET } from './test-database';
 
@@ -56,15 +56,7 @@ export function signedProfile(facts: ProfileFacts, secret = TEST_APP_SECRET) {
   };
   const expiresAt = new Date(Date.now() + (facts.validForMs ?? PROFILE_VALIDITY_MS));
   return {
-    building_id: building.building_id,
-    address: building.address,
-    plz: building.plz,
-    municipality: building.municipality,
-    lat: building.lat,
-    lon: building.lon,
-    building_type: building.building_type,
-    annual_consumption_kwh: building.annual_consumption_kwh,
-    potential_pv_kwp: building.potential_pv_kwp,
+    ...profileFieldsOf(building),
     profile_token: signProfile(deriveKey(secret, 'profile-signature'), building, expiresAt),
   };
 }
