@@ -2,10 +2,10 @@ import { buildGazetteer, GazetteerEntry } from '../src/addresses/offline/gazette
 import { haversineMeters, LatLon } from '../src/geo/geo';
 import { MAILBOX_LIMIT_SUBJECT, VERIFICATION_SUBJECT } from '../src/mail/mail-templates';
 import { registrationBody } from './helpers/factories';
-import { ReceivedMail, SmtpTestServer, startSmtpTestServer } from './helpers/smtp-test-server';
+import { AppWithSmtp, linkIn, startAppWithSmtp } from './helpers/app-with-smtp';
+import { ReceivedMail, SmtpTestServer } from './helpers/smtp-test-server';
 import { ErasureService } from '../src/registration/erasure.service';
-import { settle, startTestApp, TestApp } from './helpers/test-app';
-import { createTestDatabase, testEnv, TestDatabase } from './helpers/test-database';
+import { settle, TestApp } from './helpers/test-app';
 
 /**
  * The attacks of the privacy issue, run against the service as a stranger would: only public routes,
@@ -17,20 +17,6 @@ const GAZETTEER = buildGazetteer();
 const RADIUS_M = 150;
 const ANONYMITY_M = 120;
 
-type Context = { database: TestDatabase; smtp: SmtpTestServer; sut: TestApp };
-
-async function start(overrides: Record<string, string> = {}): Promise<Context> {
-  const database = await createTestDatabase();
-  const smtp = await startSmtpTestServer();
-  const sut = await startTestApp(testEnv(database, { SMTP_URL: smtp.url, ...overrides }));
-  return { database, smtp, sut };
-}
-
-async function stop(context: Context | undefined): Promise<void> {
-  await context?.sut.close();
-  await context?.smtp.close();
-  await context?.database.drop();
-}
 
 function entry(label: string): GazetteerEntry {
   const found = GAZETTEER.entries.find((candidate) => candidate.label === label);
@@ -43,14 +29,14 @@ function mailsTo(smtp: SmtpTestServer, mailbox: (address: string) => boolean): R
 }
 
 /** Registers an address with the profile the address check signed, and confirms it from the mailbox. */
-async function registerConfirmed(context: Context, label: string, email: string, route = '/api/buildings'): Promise<void> {
+async function registerConfirmed(context: AppWithSmtp, label: string, email: string, route = '/api/buildings'): Promise<void> {
   const { sut, smtp } = context;
   const check = await sut.http().post('/api/potential').send({ address: label }).expect(200);
   await sut.http().post(route).send({ email, profile: check.body.profile_summary }).expect(201);
   await settle(sut);
   const mail = mailsTo(smtp, (to) => to === email).filter((received) => received.header('subject') === VERIFICATION_SUBJECT).at(-1);
   if (!mail) return;
-  const token = /\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail.body)![1];
+  const token = linkIn(mail, 'confirm');
   await sut.http().post('/api/verification/confirm').send({ token }).expect(200);
   await settle(sut);
 }
@@ -63,9 +49,9 @@ async function publicMarkers(sut: TestApp): Promise<Marker[]> {
 
 describe('Attacks on the privacy promise (e2e)', () => {
   describe('1. locating a registered person with an exact-distance oracle', () => {
-    let context: Context;
-    beforeAll(async () => (context = await start()));
-    afterAll(() => stop(context));
+    let context: AppWithSmtp;
+    beforeAll(async () => (context = await startAppWithSmtp()));
+    afterAll(() => context?.close());
 
     it('should decide every check from the public marker only, so probing recovers nothing finer than the map', async () => {
       const victim = entry('Kronengasse 7, 5400 Baden');
@@ -88,9 +74,9 @@ describe('Attacks on the privacy promise (e2e)', () => {
   });
 
   describe('2. harvesting contacts by registering next to the victims, hop after hop', () => {
-    let context: Context;
-    beforeAll(async () => (context = await start({ MAX_REGISTRATIONS_PER_MAILBOX: '3' })));
-    afterAll(() => stop(context));
+    let context: AppWithSmtp;
+    beforeAll(async () => (context = await startAppWithSmtp({ MAX_REGISTRATIONS_PER_MAILBOX: '3' })));
+    afterAll(() => context?.close());
 
     it('should give one mailbox the contacts of at most MAX_REGISTRATIONS_PER_MAILBOX neighbourhoods, and never let it place itself', async () => {
       // Five neighbourhoods far apart, each with two confirmed owners and a free house next door.
@@ -123,9 +109,9 @@ describe('Attacks on the privacy promise (e2e)', () => {
   });
 
   describe('4. telling whether an address is registered, and in which table', () => {
-    let context: Context;
-    beforeAll(async () => (context = await start()));
-    afterAll(() => stop(context));
+    let context: AppWithSmtp;
+    beforeAll(async () => (context = await startAppWithSmtp()));
+    afterAll(() => context?.close());
 
     it('should answer a check of an address the same whether or not it is registered, anonymously or fully', async () => {
       const address = entry('Rathausgasse 3, 5400 Baden');
@@ -146,9 +132,9 @@ describe('Attacks on the privacy promise (e2e)', () => {
   });
 
   describe('5. flooding a mailbox through the registration routes', () => {
-    let context: Context;
-    beforeAll(async () => (context = await start({ MAIL_LIMIT_LINKS: '3/1d', MAIL_QUIET_PERIOD: '1m', MAX_REGISTRATIONS_PER_MAILBOX: '3' })));
-    afterAll(() => stop(context));
+    let context: AppWithSmtp;
+    beforeAll(async () => (context = await startAppWithSmtp({ MAIL_LIMIT_LINKS: '3/1d', MAIL_QUIET_PERIOD: '1m', MAX_REGISTRATIONS_PER_MAILBOX: '3' })));
+    afterAll(() => context?.close());
 
     it('should deliver at most one mail to the victim within the quiet period, however many registrations name it', async () => {
       const routes = ['/api/interest-pool', '/api/buildings', '/api/register_anonymous', '/api/register_full'];
@@ -164,9 +150,9 @@ describe('Attacks on the privacy promise (e2e)', () => {
   });
 
   describe('6. publishing a stranger’s address without their confirmation', () => {
-    let context: Context;
-    beforeAll(async () => (context = await start()));
-    afterAll(() => stop(context));
+    let context: AppWithSmtp;
+    beforeAll(async () => (context = await startAppWithSmtp()));
+    afterAll(() => context?.close());
 
     it('should show an unconfirmed registration on no map, in no community and in no check', async () => {
       await registerConfirmed(context, entry('Weite Gasse 1, 5400 Baden').label, 'weite1@example.ch');
@@ -187,9 +173,9 @@ describe('Attacks on the privacy promise (e2e)', () => {
   });
 
   describe('7. one neighbour’s energy figures by difference', () => {
-    let context: Context;
-    beforeAll(async () => (context = await start()));
-    afterAll(() => stop(context));
+    let context: AppWithSmtp;
+    beforeAll(async () => (context = await startAppWithSmtp()));
+    afterAll(() => context?.close());
 
     /** The public figures of the community around a lone owner with the given consumption, after adding zero probes. */
     async function publishedWith(consumptionKwh: number, pvKwp: number, tag: string) {
@@ -202,7 +188,7 @@ describe('Attacks on the privacy promise (e2e)', () => {
         await sut.http().post('/api/buildings').send(body).expect(201);
         await settle(sut, { deliverMail: true });
         const mail = mailsTo(smtp, (to) => to === body.email).at(-1)!;
-        await sut.http().post('/api/verification/confirm').send({ token: /\/confirm\/([A-Za-z0-9_-]{43})/.exec(mail.body)![1] }).expect(200);
+        await sut.http().post('/api/verification/confirm').send({ token: linkIn(mail, 'confirm') }).expect(200);
         await settle(sut);
         const [community] = (await sut.http().get('/api/clusters').expect(200)).body.clusters;
         if (community) published.push({ members: community.num_members, autarky: community.autarky_percent, consumption: community.total_consumption_mwh, production: community.total_production_mwh });

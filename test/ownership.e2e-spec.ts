@@ -11,9 +11,9 @@ import {
 import { HousekeepingService } from '../src/registration/housekeeping.service';
 import { registrationBody, uniqueBuildingId } from './helpers/factories';
 import { readOutbox } from './helpers/outbox';
-import { ReceivedMail, SmtpTestServer, startSmtpTestServer } from './helpers/smtp-test-server';
-import { settle, startTestApp, TestApp } from './helpers/test-app';
-import { createTestDatabase, defaultMode, testEnv } from './helpers/test-database';
+import { AppWithSmtp, linkIn, startAppWithSmtp } from './helpers/app-with-smtp';
+import { ReceivedMail, SmtpTestServer } from './helpers/smtp-test-server';
+import { settle, TestApp } from './helpers/test-app';
 
 type Row = Record<string, unknown>;
 
@@ -29,36 +29,14 @@ async function lastMailTo(sut: TestApp, smtp: SmtpTestServer, to: string, subjec
   return mail;
 }
 
-function linkIn(mail: ReceivedMail, path: 'confirm' | 'unsubscribe' | 'handover'): string {
-  const match = new RegExp(`/${path}/([A-Za-z0-9_-]{43})`).exec(mail.body);
-  if (!match) throw new Error(`no ${path} link in "${mail.header('subject')}"`);
-  return match[1];
-}
-
-async function startWithSmtp(overrides: Record<string, string> = {}, mode = defaultMode()) {
-  const database = await createTestDatabase(mode);
-  const smtp = await startSmtpTestServer();
-  const sut = await startTestApp(testEnv(database, { SMTP_URL: smtp.url, ...overrides }));
-  return {
-    database,
-    smtp,
-    sut,
-    close: async () => {
-      await sut.close();
-      await smtp.close();
-      await database.drop();
-    },
-  };
-}
-
 describe('Who a registration belongs to (e2e)', () => {
-  let context: Awaited<ReturnType<typeof startWithSmtp>>;
+  let context: AppWithSmtp;
   let sut: TestApp;
   let dataSource: DataSource;
   const mail = (to: string, subject: string) => lastMailTo(sut, context.smtp, to, subject);
 
   beforeAll(async () => {
-    context = await startWithSmtp({ HANDOVER_WAIT: '2s' });
+    context = await startAppWithSmtp({ HANDOVER_WAIT: '2s' });
     sut = context.sut;
     dataSource = sut.dataSource;
   });
@@ -192,12 +170,12 @@ describe('Who a registration belongs to (e2e)', () => {
 });
 
 describe('Asking for unsubscribe links (e2e)', () => {
-  let context: Awaited<ReturnType<typeof startWithSmtp>>;
+  let context: AppWithSmtp;
   let sut: TestApp;
 
   beforeAll(async () => {
     // A PostgreSQL server even in an embedded run: the proof locks tables while other sessions go on.
-    context = await startWithSmtp({}, 'server');
+    context = await startAppWithSmtp({}, 'server');
     sut = context.sut;
   });
 
@@ -228,11 +206,11 @@ describe('Asking for unsubscribe links (e2e)', () => {
 });
 
 describe('Limits per mailbox (e2e)', () => {
-  let context: Awaited<ReturnType<typeof startWithSmtp>>;
+  let context: AppWithSmtp;
   let sut: TestApp;
 
   beforeAll(async () => {
-    context = await startWithSmtp({ MAX_REGISTRATIONS_PER_MAILBOX: '2', MAIL_LIMIT_LINKS: '4/1d' });
+    context = await startAppWithSmtp({ MAX_REGISTRATIONS_PER_MAILBOX: '2', MAIL_LIMIT_LINKS: '4/1d' });
     sut = context.sut;
   });
 
@@ -274,11 +252,11 @@ describe('Limits per mailbox (e2e)', () => {
 });
 
 describe('Unconfirmed registrations expire (e2e)', () => {
-  let context: Awaited<ReturnType<typeof startWithSmtp>>;
+  let context: AppWithSmtp;
   let sut: TestApp;
 
   beforeAll(async () => {
-    context = await startWithSmtp({ VERIFICATION_TOKEN_TTL: '1s' });
+    context = await startAppWithSmtp({ VERIFICATION_TOKEN_TTL: '1s' });
     sut = context.sut;
   });
 
@@ -303,11 +281,11 @@ describe('Unconfirmed registrations expire (e2e)', () => {
 });
 
 describe('What an owner can learn about their disclosures (e2e)', () => {
-  let context: Awaited<ReturnType<typeof startWithSmtp>>;
+  let context: AppWithSmtp;
   let sut: TestApp;
 
   beforeAll(async () => {
-    context = await startWithSmtp();
+    context = await startAppWithSmtp();
     sut = context.sut;
   });
 
