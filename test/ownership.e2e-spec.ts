@@ -155,6 +155,21 @@ describe('Who a registration belongs to (e2e)', () => {
     expect(await recordOf(holder.id)).toMatchObject({ email: holder.email, verified: true });
   });
 
+  it('should ask a holder at most MAIL_LIMIT_HANDOVER times, however often a stranger claims and withdraws', async () => {
+    const holder = await confirmedHolder();
+    for (let i = 0; i < 3; i++) {
+      const claim = await claimAndConfirm(holder.id, `pest${i}.${uniqueBuildingId()}@example.ch`);
+      expect(claim.confirmed.handover?.status).toBe('waiting');
+      await sut.http().post('/api/unsubscribe').send({ token: claim.unsubscribe }).expect(200);
+    }
+    const email = `pest3.${uniqueBuildingId()}@example.ch`;
+    await sut.http().post('/api/buildings').send(registrationBody({ buildingId: holder.id, email })).expect(201);
+    await confirm(linkIn(await mail(email, VERIFICATION_SUBJECT), 'confirm')).expect(429);
+
+    expect(await mailsTo(sut, context.smtp, holder.email, HANDOVER_REQUEST_SUBJECT)).toHaveLength(3);
+    expect(await recordOf(holder.id)).toMatchObject({ email: holder.email, verified: true });
+  });
+
   it('should keep the holder’s confirmed record until the holder confirms a re-registration from the same address', async () => {
     const holder = await confirmedHolder();
     const before = await recordOf(holder.id);
