@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RecomputationService } from '../src/communities/recomputation/recomputation.service';
+import { MailComposers } from '../src/mail/mail-composers';
 import { offsetMeters } from '../src/geo/geo';
 import { registrationBody, uniqueBuildingId } from './helpers/factories';
 import { latestMail, linkToken, readOutbox } from './helpers/outbox';
@@ -66,7 +67,7 @@ describe('Communities, map and contact notifications (e2e)', () => {
     expect(await recomputation.recomputeNow()).toMatchObject({ ran: true });
   }
 
-  const mailsOfKind = async (kind: string) => (await readOutbox(dataSource)).filter((mail) => mail.kind === kind);
+  const mailsOfKind = async (kind: string) => (await readOutbox(dataSource, sut.app.get(MailComposers))).filter((mail) => mail.kind === kind);
   const membershipOf = async (buildingId: string) =>
     await dataSource.query<{ community_id: string }[]>('SELECT community_id FROM community_buildings WHERE building_id = $1 AND community_id IS NOT NULL', [buildingId]);
 
@@ -203,7 +204,7 @@ describe('Communities, map and contact notifications (e2e)', () => {
     const a = await register(offsetMeters(town, 60, 0));
     const b = await register(offsetMeters(town, 0, 60));
     await settle(sut, { deliverMail: false });
-    const mails = (await readOutbox(dataSource)).filter((mail) => [a.id, b.id].includes(mail.buildingId ?? ''));
+    const mails = (await readOutbox(dataSource, sut.app.get(MailComposers))).filter((mail) => [a.id, b.id].includes(mail.buildingId ?? ''));
     expect(mails.some((mail) => mail.kind === 'contact-overview')).toBe(true);
     expect(mails.filter((mail) => mail.text.includes(anonymous.email))).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { verificationMail } from '../src/mail/mail-templates';
+import { MailComposers, QueuedMailContext } from '../src/mail/mail-composers';
 import { MailService, OutboxEntry } from '../src/mail/mail.service';
 import { encryptMessage } from '../src/mail/outbox-crypto';
 import { messageIdFor, OUTBOX_LEASE_SECONDS, OutboxWorker } from '../src/mail/outbox.worker';
@@ -29,7 +30,9 @@ type Row = {
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-function entry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
+type RenderedEntry = Extract<OutboxEntry, { to: string }>;
+
+function entry(overrides: Partial<RenderedEntry> = {}): RenderedEntry {
   const buildingId = overrides.buildingId ?? unique('b');
   const token = randomBytes(32).toString('base64url');
   return {
@@ -47,7 +50,7 @@ function entry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
   };
 }
 
-async function enqueue(sut: TestApp, message: OutboxEntry): Promise<boolean> {
+async function enqueue(sut: TestApp, message: RenderedEntry): Promise<boolean> {
   return sut.dataSource.transaction((manager) => sut.app.get(MailService).enqueue(manager, message));
 }
 
@@ -194,6 +197,71 @@ describe(`Mail outbox (${defaultMode()} database)`, () => {
     expect(mailsTo(smtp, message.to)).toHaveLength(0);
   });
 
+  describe('a mail composed when it is sent', () => {
+    const composed: QueuedMailContext[] = [];
+    const recipients = new Map<string, string>();
+    let failOnce = false;
+
+    beforeAll(() => {
+      // A feature's composer, registered as features do: it renders from "current records" (here a map).
+      sut.app.get(MailComposers).register('test-greeting', (mail) => {
+        composed.push(mail);
+        if (failOnce) {
+          failOnce = false;
+          return Promise.reject(new Error('records unreachable'));
+        }
+        const to = recipients.get(mail.buildingId!);
+        if (!to) return Promise.resolve(null);
+        return Promise.resolve({ to, subject: 'Grüezi', text: `Hello ${String(mail.data.name)}, neighbours: ${mail.mentions.join(', ')}`, html: '<p>Hello</p>' });
+      });
+    });
+
+    async function queue(buildingId: string, composer = 'test-greeting'): Promise<void> {
+      await sut.dataSource.transaction((manager) =>
+        sut.app.get(MailService).enqueueMany(manager, [
+          { idempotencyKey: unique('deferred'), kind: 'test-deferred', buildingId, mentions: ['n-1', 'n-2'], composer, data: { name: 'Anna' } },
+        ]),
+      );
+    }
+
+    it('should render it from the records as they are at sending, with the buildings it names in order', async () => {
+      const buildingId = unique('b');
+      await queue(buildingId);
+      const address = `${unique('now')}@example.ch`;
+      recipients.set(buildingId, address);
+      await sut.app.get(OutboxWorker).deliverDue();
+      const [mail] = mailsTo(smtp, address);
+      expect(mail.body).toContain('Hello Anna, neighbours: n-1, n-2');
+      expect(await onlyRow(sut.dataSource, buildingId)).toMatchObject({ status: 'sent', payload: null });
+    });
+
+    it('should drop it, sending nothing, when its recipient left before it was sent', async () => {
+      const buildingId = unique('b');
+      await queue(buildingId);
+      const before = smtp.received.length;
+      await sut.app.get(OutboxWorker).deliverDue();
+      expect(composed.some((mail) => mail.buildingId === buildingId)).toBe(true);
+      expect(await rowsFor(sut.dataSource, buildingId)).toEqual([]);
+      expect(smtp.received.length).toBe(before);
+    });
+
+    it('should retry it when composing fails for a passing reason, and fail it at once when no composer knows it', async () => {
+      const retried = unique('b');
+      const unknown = unique('b');
+      recipients.set(retried, `${unique('retry')}@example.ch`);
+      await queue(retried);
+      await queue(unknown, 'nobody-composes-this');
+      failOnce = true;
+      await sut.app.get(OutboxWorker).deliverDue();
+      const row = await onlyRow(sut.dataSource, retried);
+      expect(row).toMatchObject({ status: 'pending', attempts: 1, last_error: 'records unreachable' });
+      expect(row.payload).not.toBeNull();
+      const lost = await onlyRow(sut.dataSource, unknown);
+      expect(lost).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(lost.last_error).toContain('no composer');
+    });
+  });
+
   it('should remove unsent mails addressed to or mentioning a building and unlink it from sent ones', async () => {
     const gone = unique('erased');
     const other = unique('other');
@@ -204,7 +272,7 @@ describe(`Mail outbox (${defaultMode()} database)`, () => {
     const sentMentioning = entry({ buildingId: other, mentions: [gone], idempotencyKey: unique('sent-m') });
     const unrelated = entry({ buildingId: other, idempotencyKey: unique('unrelated') });
     for (const message of [addressed, mentioning, failed, sentTo, sentMentioning, unrelated]) await enqueue(sut, message);
-    const ids = async (message: OutboxEntry) =>
+    const ids = async (message: RenderedEntry) =>
       (
         await sut.dataSource.query<{ id: string }[]>(
           'SELECT id FROM mail_outbox WHERE building_id = $1 OR $1 = ANY(mentions) ORDER BY id',

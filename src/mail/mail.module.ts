@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailComposers } from './mail-composers';
 import { mailTransportProvider } from './mail-transport';
 import { MailQuota } from './mail-quota.service';
 import { MailRecipientQuota } from './mail-recipient-quota.entity';
@@ -11,7 +12,7 @@ import { OutboxWorker } from './outbox.worker';
 /** The transactional mail outbox: MailService queues inside the caller's transaction, OutboxWorker sends. */
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxMessage, MailRecipientQuota])],
-  providers: [OutboxCipher, MailService, MailQuota, OutboxWorker, mailTransportProvider],
-  exports: [MailService, MailQuota, OutboxWorker],
+  providers: [OutboxCipher, MailService, MailQuota, MailComposers, OutboxWorker, mailTransportProvider],
+  exports: [MailService, MailQuota, MailComposers, OutboxWorker],
 })
 export class MailModule {}

@@ -4,23 +4,25 @@ import { DataSource, EntityManager } from 'typeorm';
 import { redactPersonalData } from '../common/personal-data';
 import { Env } from '../config/env.validation';
 import { MailTransport } from './mail-transport';
-import { OutboxCipher } from './outbox-crypto';
+import { DeferredMessage, OutboxCipher, OutboxPayload, RenderedMessage } from './outbox-crypto';
 import { messageIdDomain, messageIdFor } from './outbox.worker';
 
+/** A mail to queue: rendered now, or composed when it is sent (see DeferredMessage). */
 export type OutboxEntry = {
   /** Same key → same mail: a second enqueue with it is ignored. May contain building ids (stored only as an HMAC). */
   idempotencyKey: string;
   kind: string;
   /** The building the mail is addressed to. */
   buildingId: string | null;
-  /** Other buildings whose personal data appears in the body (e.g. the neighbours in a contact list). */
+  /** Other buildings whose personal data appears in the body (e.g. the neighbours in a contact list), in the order it names them. */
   mentions?: string[];
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  headers?: Record<string, string>;
-};
+} & (RenderedMessage | DeferredMessage);
+
+function payloadOf(entry: OutboxEntry): OutboxPayload {
+  if ('composer' in entry) return { composer: entry.composer, data: entry.data };
+  const { to, subject, text, html, headers } = entry;
+  return { to, subject, text, html, ...(headers ? { headers } : {}) };
+}
 
 /** One mail, in constant SQL: every registration queues one, so no query is built per request. */
 const ENQUEUE_ONE = `INSERT INTO mail_outbox (idempotency_key, kind, building_id, mentions, payload) VALUES ($1, $2, $3, $4::text[], $5)
@@ -54,13 +56,12 @@ export class MailService {
    * Returns false when a mail with the same idempotency key was already queued or sent.
    */
   async enqueue(manager: EntityManager, entry: OutboxEntry): Promise<boolean> {
-    const { to, subject, text, html, headers } = entry;
     const rows = await manager.query<{ id: string }[]>(ENQUEUE_ONE, [
       this.cipher.opaqueKey(entry.idempotencyKey),
       entry.kind,
       entry.buildingId,
       [...new Set(entry.mentions ?? [])],
-      this.cipher.seal({ to, subject, text, html, ...(headers ? { headers } : {}) }),
+      this.cipher.seal(payloadOf(entry)),
     ]);
     return rows.length > 0;
   }
@@ -83,7 +84,7 @@ export class MailService {
           batch.map((entry) => entry.kind),
           batch.map((entry) => entry.buildingId),
           batch.map((entry) => JSON.stringify([...new Set(entry.mentions ?? [])])),
-          batch.map(({ to, subject, text, html, headers }) => this.cipher.seal({ to, subject, text, html, ...(headers ? { headers } : {}) })),
+          batch.map((entry) => this.cipher.seal(payloadOf(entry))),
         ],
       );
       queued += rows.length;

@@ -51,6 +51,21 @@ describe('outbox crypto', () => {
     expect(() => decryptPayload(key, Buffer.from([1, 2, 3]))).toThrow(OutboxPayloadError);
   });
 
+  it('should round-trip a message composed when it is sent', () => {
+    const deferred: OutboxPayload = { composer: 'contact-overview', data: { autarkyPercent: 42, unsubscribeToken: 'secret-token' } };
+    const payload = encryptPayload(key, deferred);
+    expect(decryptPayload(key, payload)).toEqual(deferred);
+    expect(payload.toString('latin1')).not.toContain('secret-token');
+  });
+
+  it.each([
+    ['neither a message nor a composer', { hello: 'world' }],
+    ['a composer without data', { composer: 'contact-overview' }],
+    ['a message without a subject', { to: 'anna@example.ch', text: '' }],
+  ])('should refuse %s', (_what, value) => {
+    expect(() => decryptPayload(key, encryptPayload(key, value as unknown as OutboxPayload))).toThrow(OutboxPayloadError);
+  });
+
   it('should derive different keys for different purposes', () => {
     expect(deriveOutboxKey(SECRET, 'mail-outbox').equals(deriveOutboxKey(SECRET, 'other'))).toBe(false);
   });

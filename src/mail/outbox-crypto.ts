@@ -3,14 +3,39 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Env } from '../config/env.validation';
 
-/** The message as it waits in the outbox: everything that could identify or reach a person. */
-export type OutboxPayload = {
+/** A message rendered when it was queued: everything that could identify or reach a person. */
+export type RenderedMessage = {
   to: string;
   subject: string;
   text: string;
   html: string;
   headers?: Record<string, string>;
 };
+
+/**
+ * A message composed when it is sent, by the composer registered under that name, from the row's
+ * building ids and this data. Mails that list many people (contact overviews) wait in this form:
+ * a first recomputation queues tens of thousands of them, and each rendered one would weigh about
+ * 25 kB (50 contacts, twice: text and HTML), where this weighs a few hundred bytes.
+ */
+export type DeferredMessage = {
+  composer: string;
+  data: Record<string, unknown>;
+};
+
+/** What the outbox holds for one mail, encrypted. */
+export type OutboxPayload = RenderedMessage | DeferredMessage;
+
+export function isDeferred(payload: OutboxPayload): payload is DeferredMessage {
+  return 'composer' in payload;
+}
+
+function isOutboxPayload(value: unknown): value is OutboxPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const payload = value as Record<string, unknown>;
+  if ('composer' in payload) return typeof payload.composer === 'string' && typeof payload.data === 'object' && payload.data !== null;
+  return typeof payload.to === 'string' && typeof payload.subject === 'string';
+}
 
 const VERSION = 1;
 const IV_BYTES = 12;
@@ -55,10 +80,8 @@ export function decryptPayload(key: Buffer, payload: Buffer): OutboxPayload {
   } catch {
     throw new OutboxPayloadError('authentication failed (APP_SECRET changed or data altered)');
   }
-  const message = JSON.parse(plain.toString('utf8')) as OutboxPayload;
-  if (typeof message?.to !== 'string' || typeof message.subject !== 'string') {
-    throw new OutboxPayloadError('not an outbox message');
-  }
+  const message: unknown = JSON.parse(plain.toString('utf8'));
+  if (!isOutboxPayload(message)) throw new OutboxPayloadError('not an outbox message');
   return message;
 }
 

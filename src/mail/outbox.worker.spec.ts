@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { Env } from '../config/env.validation';
 import { MailTransport } from './mail-transport';
+import { MailComposers } from './mail-composers';
 import { OutboxCipher } from './outbox-crypto';
 import { backoffSeconds, messageIdDomain, messageIdFor, OutboxWorker } from './outbox.worker';
 
@@ -30,7 +31,7 @@ describe(OutboxWorker.name, () => {
     } as unknown as DataSource;
     const transport = { description: 'test', send: jest.fn(), close: jest.fn() } as unknown as MailTransport;
     const settings = config({ MAIL_POLL_INTERVAL_MS: 50, MAIL_WORKER_ENABLED: true, MAIL_FROM: 'x <a@b.ch>', APP_SECRET: 'a'.repeat(32) });
-    const sut = new OutboxWorker(dataSource, transport, new OutboxCipher(settings), settings);
+    const sut = new OutboxWorker(dataSource, transport, new OutboxCipher(settings), new MailComposers(), settings);
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     try {

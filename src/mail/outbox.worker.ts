@@ -7,7 +7,8 @@ import { Env } from '../config/env.validation';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { rowsOf } from '../database/query-result';
 import { MailTransport } from './mail-transport';
-import { OutboxCipher, OutboxPayload, OutboxPayloadError } from './outbox-crypto';
+import { MailComposers } from './mail-composers';
+import { isDeferred, OutboxCipher, OutboxPayload, OutboxPayloadError, RenderedMessage } from './outbox-crypto';
 
 /** While a worker sends a claimed mail, no other worker (replica) picks it up. */
 export const OUTBOX_LEASE_SECONDS = 60;
@@ -37,7 +38,7 @@ export function messageIdDomain(mailFrom: string): string {
   return match ? match[1].toLowerCase() : 'leg-match';
 }
 
-type ClaimedRow = { id: string; idempotency_key: string; kind: string; payload: Buffer | null; attempts: number };
+type ClaimedRow = { id: string; idempotency_key: string; kind: string; building_id: string | null; mentions: string[]; payload: Buffer | null; attempts: number };
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -71,6 +72,7 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly dataSource: DataSource,
     private readonly transport: MailTransport,
     private readonly cipher: OutboxCipher,
+    private readonly composers: MailComposers,
     config: ConfigService<Env, true>,
   ) {
     this.intervalMs = config.get('MAIL_POLL_INTERVAL_MS', { infer: true });
@@ -180,21 +182,33 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
          ORDER BY next_attempt_at
          LIMIT $1
          FOR UPDATE SKIP LOCKED)
-       RETURNING id, idempotency_key, kind, payload, attempts`,
+       RETURNING id, idempotency_key, kind, building_id, mentions, payload, attempts`,
       [limit, OUTBOX_LEASE_SECONDS],
     );
     return rowsOf<ClaimedRow>(result).sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   private async deliver(row: ClaimedRow): Promise<boolean> {
-    let message: OutboxPayload;
+    let payload: OutboxPayload;
     try {
       if (!row.payload) throw new OutboxPayloadError('no payload');
-      message = this.cipher.open(row.payload);
+      payload = this.cipher.open(row.payload);
     } catch (error) {
-      const reason = error instanceof OutboxPayloadError ? error.message : `Outbox payload unreadable: ${describe(error)}`;
-      await this.markFailed(row.id, reason);
-      this.logger.error(`Mail ${row.id} (${row.kind}) failed permanently: ${reason}`);
+      await this.failPermanently(row, error instanceof OutboxPayloadError ? error.message : `Outbox payload unreadable: ${describe(error)}`);
+      return false;
+    }
+    let message: RenderedMessage | null;
+    try {
+      message = isDeferred(payload) ? await this.composers.compose(payload, { buildingId: row.building_id, mentions: row.mentions }) : payload;
+    } catch (error) {
+      if (error instanceof OutboxPayloadError) await this.failPermanently(row, error.message);
+      else await this.markRetry(row, describe(error));
+      return false;
+    }
+    if (!message) {
+      // Its recipient left between queueing and sending (erasure removes such mails too; this is the race).
+      await this.dataSource.query('DELETE FROM mail_outbox WHERE id = $1', [row.id]);
+      this.logger.log(`Mail ${row.id} (${row.kind}) dropped: its recipient is no longer registered`);
       return false;
     }
     try {
@@ -212,6 +226,11 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       [row.id],
     );
     return true;
+  }
+
+  private async failPermanently(row: ClaimedRow, reason: string): Promise<void> {
+    await this.markFailed(row.id, reason);
+    this.logger.error(`Mail ${row.id} (${row.kind}) failed permanently: ${reason}`);
   }
 
   private async markRetry(row: ClaimedRow, error: string): Promise<void> {

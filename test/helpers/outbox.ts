@@ -1,18 +1,30 @@
 import { DataSource } from 'typeorm';
-import { decryptMessage } from '../../src/mail/outbox-crypto';
+import { MailComposers } from '../../src/mail/mail-composers';
+import { decryptMessage, isDeferred, RenderedMessage } from '../../src/mail/outbox-crypto';
 import { TEST_APP_SECRET } from './test-database';
 
 export type QueuedMail = { id: string; kind: string; buildingId: string | null; status: string; to: string; subject: string; text: string; html: string };
 
-/** The outbox as a person reading the mails would see it (decrypted with the test secret). */
-export async function readOutbox(dataSource: DataSource): Promise<QueuedMail[]> {
-  const rows = await dataSource.query<{ id: string; kind: string; building_id: string | null; status: string; payload: Buffer | null }[]>(
-    'SELECT id, kind, building_id, status, payload FROM mail_outbox ORDER BY id',
+const NOTHING: RenderedMessage = { to: '', subject: '', text: '', html: '' };
+
+/**
+ * The outbox as a person reading the mails would see it (decrypted with the test secret). Mails that
+ * wait unrendered (contact overviews) are composed as the worker would send them now, when the app's
+ * composers are given; otherwise their text is empty.
+ */
+export async function readOutbox(dataSource: DataSource, composers?: MailComposers): Promise<QueuedMail[]> {
+  const rows = await dataSource.query<{ id: string; kind: string; building_id: string | null; mentions: string[]; status: string; payload: Buffer | null }[]>(
+    'SELECT id, kind, building_id, mentions, status, payload FROM mail_outbox ORDER BY id',
   );
-  return rows.map((row) => {
-    const message = row.payload ? decryptMessage(TEST_APP_SECRET, row.payload) : { to: '', subject: '', text: '', html: '' };
-    return { id: row.id, kind: row.kind, buildingId: row.building_id, status: row.status, ...message };
-  });
+  const mails: QueuedMail[] = [];
+  for (const row of rows) {
+    const payload = row.payload ? decryptMessage(TEST_APP_SECRET, row.payload) : NOTHING;
+    const message = isDeferred(payload)
+      ? ((await composers?.compose(payload, { buildingId: row.building_id, mentions: row.mentions })) ?? NOTHING)
+      : payload;
+    mails.push({ id: row.id, kind: row.kind, buildingId: row.building_id, status: row.status, ...message });
+  }
+  return mails;
 }
 
 const LINK = (path: string) => new RegExp(`/${path}/([A-Za-z0-9_-]{43})`);

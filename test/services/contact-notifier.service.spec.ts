@@ -10,6 +10,7 @@ import { CommunityStore } from '../../src/communities/store/community.store';
 import { LatLon, offsetMeters } from '../../src/geo/geo';
 import { uniqueBuildingId } from '../helpers/factories';
 import { QueuedMail, readOutbox } from '../helpers/outbox';
+import { MailComposers } from '../../src/mail/mail-composers';
 import { ServiceContext, startServiceContext } from '../helpers/service-context';
 
 let placeCounter = 0;
@@ -43,12 +44,16 @@ describe(ContactNotifier.name, () => {
 
   async function member(at: LatLon, type: RecordType = 'registered'): Promise<Member> {
     const id = uniqueBuildingId('cn');
-    const email = `${id}@example.ch`;
-    const confirmedAt = new Date();
+    const created = { id, email: `${id}@example.ch`, type, at, confirmedAt: new Date() };
+    await save(created, '+41791234567');
+    return created;
+  }
+
+  async function save({ id, email, type, at, confirmedAt }: Member, phone: string): Promise<void> {
     await records.save(manager, type, {
       buildingId: id,
       email,
-      phone: '+41791234567',
+      phone,
       address: `Teststrasse ${placeCounter}, 5400 Baden`,
       plz: 5400,
       lat: at.lat,
@@ -60,7 +65,6 @@ describe(ContactNotifier.name, () => {
       verified: true,
       verifiedAt: confirmedAt,
     });
-    return { id, email, type, at, confirmedAt };
   }
 
   /** A community as the full pass hands it over: its confirmed full registrations only. */
@@ -72,7 +76,7 @@ describe(ContactNotifier.name, () => {
   }
 
   const mailsTo = async (kind: string, members: Member[]): Promise<QueuedMail[]> =>
-    (await readOutbox(context.dataSource)).filter((mail) => mail.kind === kind && members.some((m) => m.id === mail.buildingId));
+    (await readOutbox(context.dataSource, context.app.get(MailComposers))).filter((mail) => mail.kind === kind && members.some((m) => m.id === mail.buildingId));
 
   it('should send each confirmed full registration its list once, and again only when the list changes', async () => {
     const place = newPlace();
@@ -116,6 +120,32 @@ describe(ContactNotifier.name, () => {
     const [mail] = await mailsTo('contact-overview', [row[0]]);
     expect(mail.text).toContain(row[1].email);
     expect(mail.text).not.toContain(row[54].email);
+  });
+
+  it('should queue a list of fifty in a few hundred bytes and render it with the details its members have when it is sent', async () => {
+    const place = newPlace();
+    const row = await Promise.all(Array.from({ length: 50 }, (_, i) => member(offsetMeters(place, 0, i * 3))));
+    await sut.notifyAll(manager, community(row), new Date());
+    const [{ bytes }] = await context.dataSource.query<{ bytes: number }[]>(
+      `SELECT octet_length(payload) AS bytes FROM mail_outbox WHERE building_id = $1 AND kind = 'contact-overview'`,
+      [row[0].id],
+    );
+    expect(bytes).toBeLessThan(500);
+
+    await save(row[1], '+41799990011');
+    const [mail] = await mailsTo('contact-overview', [row[0]]);
+    expect(mail.text).toContain('+41799990011');
+    expect(mail.text).toContain(row[49].email);
+  });
+
+  it('should compose nothing for a recipient who left after the list was queued', async () => {
+    const place = newPlace();
+    const pair = [await member(place), await member(offsetMeters(place, 40, 0))];
+    await sut.notifyAll(manager, community(pair), new Date());
+    await records.remove(manager, pair[0].id);
+    const [mail] = await mailsTo('contact-overview', [pair[0]]);
+    expect(mail.text).toBe('');
+    expect((await mailsTo('contact-overview', [pair[1]]))[0].text).not.toContain(pair[0].email);
   });
 
   it('should carry an old contact state over, so that nobody is told again what they were told', async () => {

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { StoredRecord } from '../../building-records/building-record';
 import { BuildingRecordsService } from '../../building-records/building-records.service';
 import { Env } from '../../config/env.validation';
 import { haversineMeters } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
+import { MailComposers, QueuedMailContext } from '../../mail/mail-composers';
 import { contactOverviewMail, newNeighbourMail, RenderedMail } from '../../mail/mail-templates';
 import { MailQuota } from '../../mail/mail-quota.service';
 import { MailService, OutboxEntry } from '../../mail/mail.service';
+import { OutboxPayloadError, RenderedMessage } from '../../mail/outbox-crypto';
 import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
@@ -19,8 +21,14 @@ import { CommunityStore, ContactMemberRow } from '../store/community.store';
 
 type Contact = { address: string | null; email: string; phone: string | null; isNew?: boolean };
 
-/** A contact overview about to be queued: who gets it, whom it lists, and the digest of that list. */
-type Overview = { recipientId: string; listIds: string[]; digest: string; previousDigest: string; autarkyPercent: number };
+/** A contact list at one position of a community's order: who would receive it, whom it lists, and its digest. */
+type CandidateList = { recipientId: string; listIds: string[]; digest: string; autarkyPercent: number };
+
+/** A contact overview about to be queued: a list that differs from the one its recipient last received. */
+type Overview = CandidateList & { previousDigest: string };
+
+/** Contact overviews wait in the outbox unrendered and are composed by this composer when sent. */
+const OVERVIEW_COMPOSER = 'contact-overview';
 
 const contactMember = (row: ContactMemberRow): ContactMember => ({ building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() });
 
@@ -49,9 +57,11 @@ function positionIn(ordered: readonly ContactMember[], member: { building_id: st
  * Z-order curve) whenever that list differs from the one it last received, once.
  */
 @Injectable()
-export class ContactNotifier {
+export class ContactNotifier implements OnModuleInit {
   constructor(
     private readonly config: ConfigService<Env, true>,
+    private readonly dataSource: DataSource,
+    private readonly composers: MailComposers,
     private readonly records: BuildingRecordsService,
     private readonly store: CommunityStore,
     private readonly tokens: TokensService,
@@ -59,13 +69,17 @@ export class ContactNotifier {
     private readonly quota: MailQuota,
   ) {}
 
+  onModuleInit(): void {
+    this.composers.register(OVERVIEW_COMPOSER, (mail) => this.composeOverview(mail));
+  }
+
   private get listSize(): number {
     return this.config.get('CONTACT_LIST_SIZE', { infer: true });
   }
 
   /** After incremental changes: the lists around the changes (all lists of new, merged or split communities). */
   async notifyWork(manager: EntityManager, work: ContactListWork, at: Date): Promise<number> {
-    const overviews: Overview[] = [];
+    const candidates: CandidateList[] = [];
     const communities = new Map((await this.store.communitiesByIds(manager, [...work.communities.keys()])).map((c) => [c.id, c]));
     for (const [communityId, entry] of work.communities) {
       const community = communities.get(communityId);
@@ -74,19 +88,19 @@ export class ContactNotifier {
       const positions = entry.all || ordered.length <= this.listSize + 1 + entry.changed.length
         ? ordered.map((_, index) => index)
         : positionsToCheck(ordered.length, ordered.length, entry.changed.map((member) => positionIn(ordered, member)), this.listSize);
-      overviews.push(...(await this.changedLists(manager, ordered, positions, community.autarky_percent)));
+      candidates.push(...this.listsAt(ordered, positions, community.autarky_percent));
     }
-    return this.send(manager, overviews, at);
+    return this.send(manager, await this.changedOnly(manager, candidates), at);
   }
 
   /** After a full pass: every list of every community. */
   async notifyAll(manager: EntityManager, communities: ReadonlyMap<string, { autarkyPercent: number; members: ContactMember[] }>, at: Date): Promise<number> {
-    const overviews: Overview[] = [];
+    const candidates: CandidateList[] = [];
     for (const { autarkyPercent, members } of communities.values()) {
       const ordered = contactOrder(members);
-      overviews.push(...(await this.changedLists(manager, ordered, ordered.map((_, index) => index), autarkyPercent)));
+      candidates.push(...this.listsAt(ordered, ordered.map((_, index) => index), autarkyPercent));
     }
-    return this.send(manager, overviews, at);
+    return this.send(manager, await this.changedOnly(manager, candidates), at);
   }
 
   /**
@@ -120,47 +134,67 @@ export class ContactNotifier {
     return { seeded: oldSets.length - unmatched, unmatched };
   }
 
-  /** The overviews due at the given positions: those whose list differs from the one last received. */
-  private async changedLists(manager: EntityManager, ordered: readonly ContactMember[], positions: readonly number[], autarkyPercent: number): Promise<Overview[]> {
+  /** The lists at the given positions of a community's contact order (none for a community of one). */
+  private listsAt(ordered: readonly ContactMember[], positions: readonly number[], autarkyPercent: number): CandidateList[] {
     if (ordered.length < 2) return [];
-    const candidates = positions.map((index) => ({ member: ordered[index], list: contactList(ordered, index, this.listSize) }));
-    const stored = await this.store.digestsOf(manager, candidates.map(({ member }) => member.building_id));
+    return positions.map((index) => {
+      const list = contactList(ordered, index, this.listSize);
+      return { recipientId: ordered[index].building_id, listIds: list.map((m) => m.building_id), digest: contactListDigest(list), autarkyPercent };
+    });
+  }
+
+  /** The overviews due: lists that differ from the one their recipient last received (looked up in one pass). */
+  private async changedOnly(manager: EntityManager, candidates: readonly CandidateList[]): Promise<Overview[]> {
+    const stored = await this.store.digestsOf(manager, candidates.map((candidate) => candidate.recipientId));
     return candidates
-      .map(({ member, list }) => ({
-        recipientId: member.building_id,
-        listIds: list.map((m) => m.building_id),
-        digest: contactListDigest(list),
-        previousDigest: stored.get(member.building_id) ?? 'none',
-        autarkyPercent,
-      }))
+      .map((candidate) => ({ ...candidate, previousDigest: stored.get(candidate.recipientId) ?? 'none' }))
       .filter((overview) => overview.previousDigest !== overview.digest);
   }
 
-  /** Renders and queues the overviews in bulk, each with a fresh unsubscribe link, and records the lists sent. */
+  /**
+   * Queues the overviews in bulk, each with a fresh unsubscribe link, and records the lists sent.
+   * They wait unrendered (composeOverview renders them when sent): a first recomputation queues
+   * tens of thousands, and a rendered one weighs some 25 kB.
+   */
   private async send(manager: EntityManager, overviews: readonly Overview[], at: Date): Promise<number> {
     if (overviews.length === 0) return 0;
-    const records = new Map((await this.records.findRegistered(manager, [...new Set(overviews.flatMap((o) => o.listIds))])).map((r) => [r.buildingId, r]));
-    const recipients = overviews.filter((overview) => records.has(overview.recipientId));
+    // A recipient is on its own list, so this finds the recipients too.
+    const emails = new Map((await this.records.findRegistered(manager, [...new Set(overviews.flatMap((o) => o.listIds))])).map((r) => [r.buildingId, r.email]));
+    const recipients = overviews.filter((overview) => emails.has(overview.recipientId));
     // Over a recipient's cap, the overview waits: its list is not recorded as sent, so the nightly full pass sends it.
-    const allowed = await this.quota.reserveMany(manager, recipients.map((overview) => records.get(overview.recipientId)!.email), 'overviews');
-    const sendable = recipients.filter((overview) => allowed.has(records.get(overview.recipientId)!.email));
+    const allowed = await this.quota.reserveMany(manager, recipients.map((overview) => emails.get(overview.recipientId)!), 'overviews');
+    const sendable = recipients.filter((overview) => allowed.has(emails.get(overview.recipientId)!));
     const links = await this.tokens.issueMany(manager, sendable.map((overview) => overview.recipientId), 'unsubscribe', null);
-    const entries = sendable.map((overview, index): OutboxEntry => {
-      const recipient = records.get(overview.recipientId)!;
-      const listed = overview.listIds.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
-      return {
+    const entries = sendable.map(
+      (overview, index): OutboxEntry => ({
         // One mail per change of a recipient's list: the key names the change, so a run repeated after a crash queues nothing twice.
         idempotencyKey: `overview:${overview.recipientId}:${overview.previousDigest}:${overview.digest}`,
         kind: 'contact-overview',
         buildingId: overview.recipientId,
-        mentions: listed.map((b) => b.buildingId),
-        to: recipient.email,
-        ...this.render(contactOverviewMail, recipient, listed, overview.autarkyPercent, links[index].token),
-      };
-    });
+        mentions: overview.listIds.filter((id) => emails.has(id)),
+        composer: OVERVIEW_COMPOSER,
+        data: { autarkyPercent: overview.autarkyPercent, unsubscribeToken: links[index].token },
+      }),
+    );
     const queued = await this.mail.enqueueMany(manager, entries);
     await this.store.saveDigests(manager, sendable.map((overview) => ({ buildingId: overview.recipientId, digest: overview.digest })), at);
     return queued;
+  }
+
+  /**
+   * Renders a queued overview from the records as they are when it is sent: the members it names
+   * that are still full registrations, with their current details. Null once its recipient has left.
+   */
+  async composeOverview({ buildingId, mentions, data }: QueuedMailContext): Promise<RenderedMessage | null> {
+    const { autarkyPercent, unsubscribeToken } = data;
+    if (typeof autarkyPercent !== 'number' || typeof unsubscribeToken !== 'string' || !buildingId) {
+      throw new OutboxPayloadError('not a contact overview');
+    }
+    const records = new Map((await this.records.findRegistered(this.dataSource.manager, [buildingId, ...mentions])).map((r) => [r.buildingId, r]));
+    const recipient = records.get(buildingId);
+    if (!recipient) return null;
+    const listed = mentions.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
+    return { to: recipient.email, ...this.render(contactOverviewMail, recipient, listed, autarkyPercent, unsubscribeToken) };
   }
 
   private render(template: typeof contactOverviewMail, recipient: StoredRecord, members: StoredRecord[], autarkyPercent: number, unsubscribeToken: string, newId?: string): RenderedMail {
