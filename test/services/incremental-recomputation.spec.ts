@@ -89,8 +89,13 @@ function expectSameState(incremental: State, full: State, step: string): void {
 class Coverage {
   merges = 0;
   splits = 0;
+  /** The most confirmed full registrations one community had: its contact order is read in windows once it is larger than two. */
+  largestContactOrder = 0;
 
   count(before: State, after: State): void {
+    const registered = new Map<string, number>();
+    for (const b of Object.values(after.buildings)) if (b.community && b.registered) registered.set(b.community, (registered.get(b.community) ?? 0) + 1);
+    this.largestContactOrder = Math.max(this.largestContactOrder, ...registered.values());
     const pairs = (state: State) => {
       const byCommunity = new Map<string, string[]>();
       for (const [id, b] of Object.entries(state.buildings)) if (b.community) byCommunity.set(b.community, [...(byCommunity.get(b.community) ?? []), id]);
@@ -157,6 +162,16 @@ describe('Incremental recomputation against a full recomputation', () => {
     });
   }
 
+  /** Writes the change to both databases, applies it incrementally in one and recomputes the other; the states must agree. */
+  async function applyToBoth(building: Building, erased: boolean, step: string): Promise<State> {
+    for (const context of [incremental, full]) await write(context, building, erased);
+    expect(await incremental.app.get(RecomputationService).runNow()).toEqual({ ran: true });
+    expect(await full.app.get(RecomputationService).recomputeNow()).toMatchObject({ ran: true });
+    const expected = await stateOf(full);
+    expectSameState(await stateOf(incremental), expected, step);
+    return expected;
+  }
+
   it(`should agree with a full recomputation after each of ${STEPS} random changes (seed ${SEED})`, async () => {
     const random = seededRandom(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
@@ -198,11 +213,7 @@ describe('Incremental recomputation against a full recomputation', () => {
       if (erased) buildings.delete(building.id);
       else buildings.set(building.id, building);
 
-      for (const context of [incremental, full]) await write(context, building, erased);
-      expect(await incremental.app.get(RecomputationService).runNow()).toEqual({ ran: true });
-      expect(await full.app.get(RecomputationService).recomputeNow()).toMatchObject({ ran: true });
-      const expected = await stateOf(full);
-      expectSameState(await stateOf(incremental), expected, `step ${step} (${kind} ${building.id})`);
+      const expected = await applyToBoth(building, erased, `step ${step} (${kind} ${building.id})`);
       coverage.count(previous, expected);
       previous = expected;
     }
@@ -215,5 +226,45 @@ describe('Incremental recomputation against a full recomputation', () => {
     expect(Object.keys(final.communities).length).toBeGreaterThan(3);
     expect(final.mails.length).toBeGreaterThan(5);
     expect(counts.erase ?? 0).toBeGreaterThan(5);
+  });
+  it('should agree along a street many contact lists long, where the lists around a change are read in windows', async () => {
+    // 2 × CONTACT_LIST_SIZE + 4 = 12 members on either side of a change are read; a street of 40 confirmed
+    // full registrations 25 m apart is one community with changes in the middle and near both ends.
+    const random = seededRandom(SEED + 1);
+    const STREET = offsetMeters(ORIGIN, -4000, -4000);
+    let clock = Date.parse('2026-06-01T00:00:00Z');
+    const houses = Array.from({ length: 40 }, (_, index): Building => ({
+      id: `s${String(index).padStart(3, '0')}`,
+      type: 'registered',
+      ...offsetMeters(STREET, 0, index * 25),
+      consumption: 4500,
+      pv: 8,
+      confirmedAt: new Date((clock += 60_000)),
+      confirmed: true,
+    }));
+    let state: State | undefined;
+    for (const house of houses) state = await applyToBoth(house, false, `street ${house.id}`);
+    const registeredIn = (current: State) => {
+      const street = current.buildings[houses[20].id].community;
+      return Object.values(current.buildings).filter((b) => b.community === street && b.registered).length;
+    };
+    expect(registeredIn(state!)).toBe(40);
+
+    const alive = new Set(houses.map((house) => house.id));
+    for (let step = 0; step < 40; step++) {
+      const house = houses[Math.floor(random() * houses.length)];
+      const kind = !alive.has(house.id) ? 'back' : (['erase', 'holder', 'unconfirm', 'between'] as const)[Math.floor(random() * 4)];
+      if (kind === 'between') {
+        const between = { ...house, id: `${house.id}-b${step}`, ...offsetMeters(STREET, 3, Number(house.id.slice(1)) * 25 + 12), confirmedAt: new Date((clock += 60_000)) };
+        await applyToBoth(between, false, `street step ${step} (${kind} ${between.id})`);
+        continue;
+      }
+      const changed = { ...house, confirmedAt: kind === 'erase' || kind === 'unconfirm' ? house.confirmedAt : new Date((clock += 60_000)), confirmed: kind !== 'unconfirm' };
+      if (kind === 'erase') alive.delete(house.id);
+      else alive.add(house.id);
+      Object.assign(house, changed);
+      state = await applyToBoth(changed, kind === 'erase', `street step ${step} (${kind} ${house.id})`);
+    }
+    expect(registeredIn(state!)).toBeGreaterThan(2 * 12 + 1);
   });
 });

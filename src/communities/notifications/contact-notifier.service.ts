@@ -16,7 +16,7 @@ import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
 import { compareIds } from '../engine/community-id';
 import { contactList, contactListDigest, ContactMember, contactOrder, positionsToCheck } from '../engine/contact-lists';
-import { ContactListWork } from '../recomputation/incremental-recomputation';
+import { ChangedMember, ContactListEntry, ContactListWork } from '../recomputation/incremental-recomputation';
 import { CommunityStore, ContactMemberRow } from '../store/community.store';
 
 type Contact = { address: string | null; email: string; phone: string | null; isNew?: boolean };
@@ -79,18 +79,52 @@ export class ContactNotifier implements OnModuleInit {
 
   /** After incremental changes: the lists around the changes (all lists of new, merged or split communities). */
   async notifyWork(manager: EntityManager, work: ContactListWork, at: Date): Promise<number> {
-    const candidates: CandidateList[] = [];
+    const candidates = new Map<string, CandidateList>();
     const communities = new Map((await this.store.communitiesByIds(manager, [...work.communities.keys()])).map((c) => [c.id, c]));
     for (const [communityId, entry] of work.communities) {
       const community = communities.get(communityId);
       if (!community) continue;
-      const ordered = contactOrder((await this.store.contactMembersOf(manager, communityId)).map(contactMember));
-      const positions = entry.all || ordered.length <= this.listSize + 1 + entry.changed.length
-        ? ordered.map((_, index) => index)
-        : positionsToCheck(ordered.length, ordered.length, entry.changed.map((member) => positionIn(ordered, member)), this.listSize);
-      candidates.push(...this.listsAt(ordered, positions, community.autarky_percent));
+      for (const list of await this.listsToCheck(manager, communityId, entry, community.autarky_percent)) candidates.set(list.recipientId, list);
     }
-    return this.send(manager, await this.changedOnly(manager, candidates), at);
+    return this.send(manager, await this.changedOnly(manager, [...candidates.values()]), at);
+  }
+
+  /**
+   * The lists a change may have touched. Around a member more or less, only lists within a list's
+   * length of it can differ, so a large community is read only in a window around each change
+   * (a town-sized community has tens of thousands of members); a new, merged or split one, or a
+   * small one, is read whole.
+   */
+  private async listsToCheck(manager: EntityManager, communityId: string, entry: ContactListEntry, autarkyPercent: number): Promise<CandidateList[]> {
+    const windows = entry.all || entry.changed.length > this.listSize ? null : await this.windowsAround(manager, communityId, entry.changed);
+    if (windows && 'lists' in windows) return windows.lists.flatMap(({ ordered, changedAt }) => this.listsAt(ordered, positionsToCheck(ordered.length, ordered.length, [changedAt], this.listSize), autarkyPercent));
+    const ordered = windows?.whole ?? contactOrder((await this.store.contactMembersOf(manager, communityId)).map(contactMember));
+    const positions = entry.all || ordered.length <= this.listSize + 1 + entry.changed.length
+      ? ordered.map((_, index) => index)
+      : positionsToCheck(ordered.length, ordered.length, entry.changed.map((member) => positionIn(ordered, member)), this.listSize);
+    return this.listsAt(ordered, positions, autarkyPercent);
+  }
+
+  /**
+   * Each change's window of the contact order: 2 × CONTACT_LIST_SIZE + 4 members on either side, so
+   * that every list positionsToCheck picks (within CONTACT_LIST_SIZE + 2 of the change) lies inside
+   * it and is clamped only where the community really ends. When a window reaches both ends it is
+   * the whole community.
+   */
+  private async windowsAround(
+    manager: EntityManager,
+    communityId: string,
+    changed: readonly ChangedMember[],
+  ): Promise<{ whole: ContactMember[] } | { lists: { ordered: ContactMember[]; changedAt: number }[] }> {
+    const reach = 2 * this.listSize + 4;
+    const lists: { ordered: ContactMember[]; changedAt: number }[] = [];
+    for (const member of changed) {
+      const { before, from } = await this.store.contactWindowOf(manager, communityId, member, reach);
+      const ordered = [...before, ...from].map(contactMember);
+      if (before.length < reach && from.length < reach) return { whole: ordered };
+      lists.push({ ordered, changedAt: before.length });
+    }
+    return { lists };
   }
 
   /** After a full pass: every list of every community. */

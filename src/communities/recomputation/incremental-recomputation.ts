@@ -24,8 +24,13 @@ import {
  * that is new, merged or split), or those around the members that changed (where they stand, or
  * stood, along the contact-list order).
  */
+export type ContactListEntry = { all: boolean; changed: ChangedMember[] };
+
+/** A member that joined or left, by where it stands (or stood) in the contact-list order. */
+export type ChangedMember = Pick<SnapshotRow, 'building_id' | 'z_key'>;
+
 export class ContactListWork {
-  readonly communities = new Map<string, { all: boolean; changed: Pick<SnapshotRow, 'building_id' | 'z_key'>[] }>();
+  readonly communities = new Map<string, ContactListEntry>();
 
   all(communityId: string): void {
     const entry = this.communities.get(communityId);
@@ -33,7 +38,7 @@ export class ContactListWork {
     else this.communities.set(communityId, { all: true, changed: [] });
   }
 
-  around(communityId: string, member: Pick<SnapshotRow, 'building_id' | 'z_key'>): void {
+  around(communityId: string, member: ChangedMember): void {
     const entry = this.communities.get(communityId) ?? { all: false, changed: [] };
     entry.changed.push({ building_id: member.building_id, z_key: member.z_key });
     this.communities.set(communityId, entry);

@@ -10,6 +10,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('idx_community_buildings_position', ['lat', 'lon'])
 @Index('idx_community_buildings_public_position', ['publicLat', 'publicLon'])
 @Index('idx_community_buildings_community', ['communityId', 'registered'])
+// Partial (registered only), declared in its migration: windows of the contact order around a change.
+@Index('idx_community_buildings_contact_order', { synchronize: false })
 export class CommunityBuilding {
   @PrimaryColumn({ name: 'building_id', type: 'varchar', length: 100 })
   buildingId!: string;

@@ -90,6 +90,34 @@ export class CommunityStore {
     );
   }
 
+  /**
+   * The confirmed full registrations of a community in contact order around a place in it: up to
+   * `reach` members before it and `reach` from it on (the index on community and Z-order key makes
+   * this cost the window, not the community). One statement.
+   */
+  async contactWindowOf(
+    manager: EntityManager,
+    communityId: string,
+    around: Pick<ContactMemberRow, 'building_id' | 'z_key'>,
+    reach: number,
+  ): Promise<{ before: ContactMemberRow[]; from: ContactMemberRow[] }> {
+    const rows = await manager.query<(ContactMemberRow & { side: 'before' | 'from' })[]>(
+      `(SELECT 'before' AS side, building_id, z_key, confirmed_at FROM community_buildings
+        WHERE community_id = $1 AND registered AND z_key <= $2 AND (z_key < $2 OR building_id COLLATE "C" < $3)
+        ORDER BY z_key DESC, building_id COLLATE "C" DESC LIMIT $4)
+       UNION ALL
+       (SELECT 'from', building_id, z_key, confirmed_at FROM community_buildings
+        WHERE community_id = $1 AND registered AND z_key >= $2 AND (z_key > $2 OR building_id COLLATE "C" >= $3)
+        ORDER BY z_key, building_id COLLATE "C" LIMIT $4)`,
+      [communityId, around.z_key, around.building_id, reach],
+    );
+    const member = ({ building_id, z_key, confirmed_at }: ContactMemberRow): ContactMemberRow => ({ building_id, z_key, confirmed_at });
+    return {
+      before: rows.filter((row) => row.side === 'before').map(member).reverse(),
+      from: rows.filter((row) => row.side === 'from').map(member),
+    };
+  }
+
   async firstMemberOf(manager: EntityManager, communityId: string): Promise<string> {
     const [row] = await manager.query<{ first: string }[]>(
       'SELECT min(building_id COLLATE "C") AS first FROM community_buildings WHERE community_id = $1',
