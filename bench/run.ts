@@ -4,7 +4,7 @@
  * the same run, so their ratio is meaningful on a small shared machine.
  */
 import autocannon from 'autocannon';
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -824,6 +824,45 @@ async function measureScale(databaseUrl: string, size: number): Promise<void> {
   }
 }
 
+/** Steps of the property test in the scale run (CI runs 250). */
+const SCALE_PROPERTY_STEPS = 2000;
+
+/**
+ * The property test of the incremental recomputation (test/services/incremental-recomputation.spec.ts),
+ * run for many more random steps than in CI, against the PostgreSQL server: after every step the
+ * incrementally kept state must equal a full recomputation.
+ */
+function runPropertyTest(): void {
+  log(`property test: ${SCALE_PROPERTY_STEPS} random steps`);
+  const t = performance.now();
+  const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--runInBand', 'test/services/incremental-recomputation.spec.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '--experimental-vm-modules --disable-warning=ExperimentalWarning',
+      PROPERTY_STEPS: String(SCALE_PROPERTY_STEPS),
+      TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+    },
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const ms = performance.now() - t;
+  const passed = run.status === 0;
+  record('8. Property test at length', `incremental against full recomputation, ${SCALE_PROPERTY_STEPS} random steps and the street test (jest, incl. start-up)`, 'ms', [ms]);
+  targets.push({
+    name: `property test: incremental state equals a full recomputation after each of ${SCALE_PROPERTY_STEPS} random steps`,
+    goal: 'every step',
+    value: passed ? `agreed at every step (${(ms / 1000).toFixed(0)} s)` : 'failed',
+    met: passed,
+  });
+  if (!passed) {
+    const failure = `Property test failed:\n${`${run.stdout}${run.stderr}`.slice(-4000)}`;
+    log(failure);
+    notes.push(failure.split('\n')[0]);
+    failures.push(failure);
+  }
+}
+
 async function mainScale(): Promise<void> {
   const began = performance.now();
   if (!existsSync(SERVICE_ENTRY)) throw new Error(`${SERVICE_ENTRY} is missing: run \`npm run build\` first`);
@@ -834,6 +873,7 @@ async function mainScale(): Promise<void> {
   try {
     // migrations: one start and stop on the empty database
     await stopChild(await startService(database.url));
+    runPropertyTest();
     for (const size of SCALE_SIZES) {
       try {
         await measureScale(database.url, size);
