@@ -226,7 +226,8 @@ describe('Incremental recomputation against a full recomputation', () => {
     expect(Object.keys(final.communities).length).toBeGreaterThan(3);
     expect(final.mails.length).toBeGreaterThan(5);
     expect(counts.erase ?? 0).toBeGreaterThan(5);
-  });
+  }, Math.max(60_000, STEPS * 400));
+
   it('should agree along a street many contact lists long, where the lists around a change are read in windows', async () => {
     // 2 × CONTACT_LIST_SIZE + 4 = 12 members on either side of a change are read; a street of 40 confirmed
     // full registrations 25 m apart is one community with changes in the middle and near both ends.
