@@ -6,7 +6,7 @@ import { ProfileSigner } from '../addresses/profile-signer.service';
 import { BuildingEvents } from '../building-records/building-record.events';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { RecordInput } from '../building-records/record.repository';
-import { lockBuilding } from '../building-records/record-locks';
+import { transactionLockingBuilding } from '../building-records/record-locks';
 import { durationToMs, Env } from '../config/env.validation';
 import { mailboxLimitMail, verificationMail } from '../mail/mail-templates';
 import { mailboxOf } from '../common/mailbox';
@@ -50,7 +50,7 @@ export class RegistrationService {
    */
   async register(dto: RegisterDto, type: RecordType): Promise<RegisteredBuilding> {
     const fields = this.recordFieldsOf(dto);
-    const mailCopies = await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
+    const mailCopies = await transactionLockingBuilding(this.dataSource, fields.buildingId, (manager) => this.registerWithin(manager, fields, type));
     await this.mail.discardCopies(mailCopies);
     this.outbox.kick();
     this.events.emit(BuildingEvents.registered, { buildingId: fields.buildingId });
@@ -89,8 +89,7 @@ export class RegistrationService {
    * loses its earlier person's links and queued mails. Returns the Message-IDs of erased mails.
    */
   private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<string[]> {
-    await lockBuilding(manager, fields.buildingId);
-    // Every check in one round trip, after the lock (the statement's snapshot must see the last registration of the building).
+    // Every check in one round trip, after the building's lock (the statement's snapshot must see its last registration).
     const mailbox = mailboxOf(fields.email);
     const checks = await runTogether(manager, {
       mayMail: this.quota.reservePart(fields.email, 'links'),
