@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { StatementPart } from '../database/statement-parts';
 import { BuildingRecordFields, RecordType, StoredRecord } from './building-record';
 import { BuildingsRepository } from './buildings/buildings.repository';
 import { InterestPoolRepository } from './interest-pool/interest-pool.repository';
@@ -7,6 +8,9 @@ import { sameRecordContent } from './record-content';
 import { BoundingBox, CommunityInputRow, RecordInput, RecordPageQuery, RecordRepository } from './record.repository';
 
 export type FoundRecord = { type: RecordType; record: StoredRecord };
+
+/** Who holds a building: what a registration decides by. */
+export type RecordHolder = { type: RecordType; verified: boolean; email: string };
 
 /** A record as the community engine and the public map read it: no personal data, plus its table. */
 export type SourceRecord = CommunityInputRow & { type: RecordType };
@@ -100,6 +104,11 @@ export class BuildingRecordsService {
     await this.tableOf(type).saveMovingFrom(manager, this.otherTable(type), input);
   }
 
+  /** save() as a part of a combined statement (runTogether). */
+  savePart(manager: EntityManager, type: RecordType, input: RecordInput): StatementPart<void> {
+    return this.tableOf(type).savePartMovingFrom(manager, this.otherTable(type), input);
+  }
+
   markVerified(manager: EntityManager, found: FoundRecord, at: Date): Promise<boolean> {
     return this.tableOf(found.type).markVerified(manager, found.record.buildingId, at);
   }
@@ -119,9 +128,21 @@ export class BuildingRecordsService {
     return { registered: await this.buildings.counts(manager), anonymous: await this.interestPool.counts(manager) };
   }
 
-  /** How many registrations a mailbox (lower-cased address) holds in both tables, the given building left out. */
-  async countForMailbox(manager: EntityManager, mailbox: string, exceptBuildingId: string): Promise<number> {
-    return this.buildings.countForMailboxHereAnd(manager, [this.interestPool], mailbox, exceptBuildingId);
+  /** Who holds the building and in which table (find, reduced), as a part of a combined statement (runTogether). */
+  holderPart(manager: EntityManager, buildingId: string): StatementPart<RecordHolder | null> {
+    const part = this.buildings.holderPartHereOr(manager, this.interestPool, buildingId);
+    return {
+      ...part,
+      read: (rows) => {
+        const found = part.read(rows);
+        return found && { type: found.here ? 'registered' : 'anonymous', verified: found.verified, email: found.email };
+      },
+    };
+  }
+
+  /** How many registrations a mailbox (lower-cased address) holds in both tables, the given building left out, as a part of a combined statement. */
+  mailboxCountPart(manager: EntityManager, mailbox: string, exceptBuildingId: string): StatementPart<number> {
+    return this.buildings.mailboxCountPartHereAnd(manager, [this.interestPool], mailbox, exceptBuildingId);
   }
 
   /** Unconfirmed records of both tables registered before the cutoff (at most `limit` of each). */

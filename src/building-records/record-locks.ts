@@ -1,12 +1,21 @@
-import type { EntityManager } from 'typeorm';
-import { advisoryKey, lockForTransaction, lockSharedForTransaction } from '../common/advisory-lock';
+import type { DataSource, EntityManager } from 'typeorm';
+import { advisoryKey, lockForTransaction, lockSharedForTransaction, transactionHolding } from '../common/advisory-lock';
 
 /**
  * Serialises every change to one building (registration, confirmation, deletion) for the rest of
  * the transaction, across both record tables and across replicas.
  */
 export async function lockBuilding(manager: EntityManager, buildingId: string): Promise<void> {
-  await lockForTransaction(manager, advisoryKey(`building:${buildingId}`));
+  await lockForTransaction(manager, buildingKey(buildingId));
+}
+
+/** A transaction that holds the building's lock (as lockBuilding) from its start, in one round trip less. */
+export function transactionLockingBuilding<T>(dataSource: DataSource, buildingId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return transactionHolding(dataSource, buildingKey(buildingId), work);
+}
+
+function buildingKey(buildingId: string): string {
+  return advisoryKey(`building:${buildingId}`);
 }
 
 /**

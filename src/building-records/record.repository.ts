@@ -1,6 +1,7 @@
 import { EntityManager, EntityTarget } from 'typeorm';
 import { mailboxSql } from '../common/mailbox';
 import { affectedCount } from '../database/query-result';
+import { runTogether, StatementPart } from '../database/statement-parts';
 import { BuildingRecord, BuildingRecordFields, RECORD_COLUMNS, RECORD_FIELDS, StoredRecord } from './building-record';
 
 /** What a registration writes; the bookkeeping fields default to "new and unconfirmed". */
@@ -82,13 +83,32 @@ export class RecordRepository {
   }
 
   /**
-   * How many records this mailbox holds (see mailboxOf) in this table and the others, the given
-   * building left out: one statement, as it is on the registration path.
+   * Who holds the building, in this table or else in `other` (as findByIdHereOr, reduced to what a
+   * registration decides by), as a part of a combined statement: `here` says which table held it.
    */
-  async countForMailboxHereAnd(manager: EntityManager, others: RecordRepository[], mailbox: string, exceptBuildingId: string): Promise<number> {
+  holderPartHereOr(manager: EntityManager, other: RecordRepository, buildingId: string): StatementPart<{ here: boolean; verified: boolean; email: string } | null> {
+    return {
+      sql: `SELECT true AS here, verified, email FROM ${this.table(manager)} WHERE building_id = $1
+            UNION ALL SELECT false AS here, verified, email FROM ${other.table(manager)} WHERE building_id = $1`,
+      parameters: [buildingId],
+      read: (rows) => {
+        const found = (rows.find((row) => row.here) ?? rows[0]) as { here: boolean; verified: boolean; email: string } | undefined;
+        return found ?? null;
+      },
+    };
+  }
+
+  /**
+   * How many records this mailbox (see mailboxOf) holds in this table and the others, the given
+   * building left out, as a part of a combined statement (it is on the registration path).
+   */
+  mailboxCountPartHereAnd(manager: EntityManager, others: RecordRepository[], mailbox: string, exceptBuildingId: string): StatementPart<number> {
     const counts = [this, ...others].map((repository) => `(SELECT count(*) FROM ${repository.table(manager)} WHERE ${mailboxSql('email')} = $1 AND building_id <> $2)`);
-    const [row] = await manager.query<{ count: number }[]>(`SELECT (${counts.join(' + ')})::int AS count`, [mailbox, exceptBuildingId]);
-    return row.count;
+    return {
+      sql: `SELECT (${counts.join(' + ')})::int AS count`,
+      parameters: [mailbox, exceptBuildingId],
+      read: (rows) => rows[0].count as number,
+    };
   }
 
   /** Ids of unconfirmed records registered before the cutoff, oldest first. */
@@ -169,13 +189,19 @@ export class RecordRepository {
    * lives in one table only); a replaced record is unconfirmed again unless told otherwise.
    */
   async saveMovingFrom(manager: EntityManager, other: RecordRepository, input: RecordInput): Promise<void> {
+    await runTogether(manager, { saved: this.savePartMovingFrom(manager, other, input) });
+  }
+
+  /** saveMovingFrom as a part of a combined statement (runTogether). */
+  savePartMovingFrom(manager: EntityManager, other: RecordRepository, input: RecordInput): StatementPart<void> {
     const record: BuildingRecordFields = { verified: false, verifiedAt: null, registeredAt: new Date(), ...input };
-    await manager.query(
-      `WITH moved AS (DELETE FROM ${other.table(manager)} WHERE building_id = $1)
-       INSERT INTO ${this.table(manager)} (${INSERT_COLUMNS}) VALUES (${VALUE_PLACEHOLDERS})
-       ON CONFLICT (building_id) DO UPDATE SET ${UPDATE_ON_CONFLICT}`,
-      RECORD_FIELDS.map((field) => parameterOf(record, field)),
-    );
+    return {
+      effects: [`DELETE FROM ${other.table(manager)} WHERE building_id = $1`],
+      sql: `INSERT INTO ${this.table(manager)} (${INSERT_COLUMNS}) VALUES (${VALUE_PLACEHOLDERS})
+            ON CONFLICT (building_id) DO UPDATE SET ${UPDATE_ON_CONFLICT} RETURNING building_id`,
+      parameters: RECORD_FIELDS.map((field) => parameterOf(record, field)),
+      read: () => undefined,
+    };
   }
 
   /** The batched form of save for many records at once (one statement, arrays instead of rows). */

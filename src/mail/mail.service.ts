@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DataSource, EntityManager } from 'typeorm';
 import { redactPersonalData } from '../common/personal-data';
+import { StatementPart } from '../database/statement-parts';
 import { Env } from '../config/env.validation';
 import { MailTransport } from './mail-transport';
 import { DeferredMessage, OutboxCipher, OutboxPayload, RenderedMessage } from './outbox-crypto';
@@ -56,14 +57,23 @@ export class MailService {
    * Returns false when a mail with the same idempotency key was already queued or sent.
    */
   async enqueue(manager: EntityManager, entry: OutboxEntry): Promise<boolean> {
-    const rows = await manager.query<{ id: string }[]>(ENQUEUE_ONE, [
+    const rows = await manager.query<{ id: string }[]>(ENQUEUE_ONE, this.enqueueParameters(entry));
+    return rows.length > 0;
+  }
+
+  /** enqueue() as a part of a combined statement (runTogether). */
+  enqueuePart(entry: OutboxEntry): StatementPart<boolean> {
+    return { sql: ENQUEUE_ONE, parameters: this.enqueueParameters(entry), read: (rows) => rows.length > 0 };
+  }
+
+  private enqueueParameters(entry: OutboxEntry): unknown[] {
+    return [
       this.cipher.opaqueKey(entry.idempotencyKey),
       entry.kind,
       entry.buildingId,
       [...new Set(entry.mentions ?? [])],
       this.cipher.seal(payloadOf(entry)),
-    ]);
-    return rows.length > 0;
+    ];
   }
 
   /**

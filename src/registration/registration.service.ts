@@ -6,7 +6,7 @@ import { ProfileSigner } from '../addresses/profile-signer.service';
 import { BuildingEvents } from '../building-records/building-record.events';
 import { BuildingRecordsService } from '../building-records/building-records.service';
 import { RecordInput } from '../building-records/record.repository';
-import { lockBuilding } from '../building-records/record-locks';
+import { transactionLockingBuilding } from '../building-records/record-locks';
 import { durationToMs, Env } from '../config/env.validation';
 import { mailboxLimitMail, verificationMail } from '../mail/mail-templates';
 import { mailboxOf } from '../common/mailbox';
@@ -19,6 +19,7 @@ import { RegistrationResultDto } from './dto/registration-result.dto';
 import { confirmUrl, unsubscribeUrl } from '../tokens/token-links';
 import { RecordType } from '../building-records/building-record';
 import { OwnershipService, TOO_MANY_MAILS } from './ownership/ownership.service';
+import { runTogether } from '../database/statement-parts';
 
 /** What a registration stored (the record as the address check signed it) and what the client is told. */
 export type RegisteredBuilding = { result: RegistrationResultDto; record: RecordInput };
@@ -49,7 +50,7 @@ export class RegistrationService {
    */
   async register(dto: RegisterDto, type: RecordType): Promise<RegisteredBuilding> {
     const fields = this.recordFieldsOf(dto);
-    const mailCopies = await this.dataSource.transaction((manager) => this.registerWithin(manager, fields, type));
+    const mailCopies = await transactionLockingBuilding(this.dataSource, fields.buildingId, (manager) => this.registerWithin(manager, fields, type));
     await this.mail.discardCopies(mailCopies);
     this.outbox.kick();
     this.events.emit(BuildingEvents.registered, { buildingId: fields.buildingId });
@@ -88,52 +89,50 @@ export class RegistrationService {
    * loses its earlier person's links and queued mails. Returns the Message-IDs of erased mails.
    */
   private async registerWithin(manager: EntityManager, fields: RecordInput, type: RecordType): Promise<string[]> {
-    await lockBuilding(manager, fields.buildingId);
-    if (!(await this.quota.reserve(manager, fields.email, 'links'))) throw new HttpException(TOO_MANY_MAILS, HttpStatus.TOO_MANY_REQUESTS);
-    if (await this.mailboxIsFull(manager, fields)) {
+    // Every check in one round trip, after the building's lock (the statement's snapshot must see its last registration).
+    const mailbox = mailboxOf(fields.email);
+    const checks = await runTogether(manager, {
+      mayMail: this.quota.reservePart(fields.email, 'links'),
+      records: this.records.mailboxCountPart(manager, mailbox, fields.buildingId),
+      claims: this.ownership.mailboxCountPart(mailbox, fields.buildingId),
+      previous: this.records.holderPart(manager, fields.buildingId),
+    });
+    if (!checks.mayMail) throw new HttpException(TOO_MANY_MAILS, HttpStatus.TOO_MANY_REQUESTS);
+    // Registering one of one's own buildings again never counts against the limit (the counts leave it out).
+    if (checks.records + checks.claims >= this.config.get('MAX_REGISTRATIONS_PER_MAILBOX', { infer: true })) {
       await this.tellMailboxIsFull(manager, fields);
       return [];
     }
-    const previous = await this.records.find(manager, fields.buildingId);
-    if (previous?.record.verified) {
+    const previous = checks.previous;
+    if (previous?.verified) {
       await this.ownership.claim(manager, fields, type);
       return [];
     }
     let mailCopies: string[] = [];
-    if (previous && previous.record.email !== fields.email) {
+    if (previous && previous.email !== fields.email) {
       await this.tokens.removeForBuilding(manager, fields.buildingId);
       mailCopies = await this.mail.removeForBuilding(manager, fields.buildingId);
     }
-    await this.records.save(manager, type, fields);
-    await this.tokens.revokeUnusedVerification(manager, fields.buildingId);
-    const verification = await this.tokens.issue(
-      manager,
-      fields.buildingId,
-      'verification',
-      new Date(Date.now() + this.verificationTtlMs),
-    );
-    const unsubscribe = await this.tokens.issue(manager, fields.buildingId, 'unsubscribe', null);
+    const links = this.tokens.newRegistrationLinks();
     const baseUrl = this.config.get('APP_BASE_URL', { infer: true });
-    await this.mail.enqueue(manager, {
-      idempotencyKey: `verification:${verification.hash}`,
-      kind: 'verification',
-      buildingId: fields.buildingId,
-      to: fields.email,
-      ...verificationMail({
-        appName: this.config.get('APP_NAME', { infer: true }),
-        address: fields.address,
-        confirmUrl: confirmUrl(baseUrl, verification.token),
-        unsubscribeUrl: unsubscribeUrl(baseUrl, unsubscribe.token),
+    // The record, its links and its mail in one round trip: each changes rows of its own table only.
+    await runTogether(manager, {
+      record: this.records.savePart(manager, type, fields),
+      links: this.tokens.registrationLinksPart(fields.buildingId, links, new Date(Date.now() + this.verificationTtlMs)),
+      mail: this.mail.enqueuePart({
+        idempotencyKey: `verification:${links.verification.hash}`,
+        kind: 'verification',
+        buildingId: fields.buildingId,
+        to: fields.email,
+        ...verificationMail({
+          appName: this.config.get('APP_NAME', { infer: true }),
+          address: fields.address,
+          confirmUrl: confirmUrl(baseUrl, links.verification.token),
+          unsubscribeUrl: unsubscribeUrl(baseUrl, links.unsubscribe.token),
+        }),
       }),
     });
     return mailCopies;
-  }
-
-  /** Registering one of one's own buildings again never counts against the limit. */
-  private async mailboxIsFull(manager: EntityManager, fields: RecordInput): Promise<boolean> {
-    const mailbox = mailboxOf(fields.email);
-    const held = (await this.records.countForMailbox(manager, mailbox, fields.buildingId)) + (await this.ownership.countForMailbox(manager, mailbox, fields.buildingId));
-    return held >= this.config.get('MAX_REGISTRATIONS_PER_MAILBOX', { infer: true });
   }
 
   private async tellMailboxIsFull(manager: EntityManager, fields: RecordInput): Promise<void> {

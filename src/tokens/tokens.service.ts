@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
+import { StatementPart } from '../database/statement-parts';
 import { generateToken, hashToken, TokenKind } from './token-format';
 import { Token } from './token.entity';
 
@@ -9,7 +10,17 @@ const ISSUE_BATCH = 5000;
 
 /** Constant SQL for the statements every registration runs: no query building per request. */
 const INSERT_TOKEN = 'INSERT INTO tokens (token_hash, kind, building_id, expires_at) VALUES ($1, $2, $3, $4)';
-const DELETE_UNUSED_VERIFICATION = "DELETE FROM tokens WHERE building_id = $1 AND kind = 'verification' AND used_at IS NULL";
+/**
+ * A registration's links: the unused confirmation links revoked, the new pair inserted. In one
+ * statement, the DELETE reads the statement's snapshot, so it cannot see (and revoke) the new link.
+ * $1 building, $2 verification hash, $3 its expiry, $4 unsubscribe hash.
+ */
+const REVOKE_UNUSED_VERIFICATION = "DELETE FROM tokens WHERE building_id = $1 AND kind = 'verification' AND used_at IS NULL";
+const INSERT_REGISTRATION_LINKS = `INSERT INTO tokens (token_hash, kind, building_id, expires_at) VALUES ($2, 'verification', $1, $3), ($4, 'unsubscribe', $1, NULL)
+  RETURNING token_hash`;
+
+/** The confirmation and unsubscribe links a registration mails. */
+export type RegistrationLinks = { verification: IssuedToken; unsubscribe: IssuedToken };
 
 /** A token known only by its hash (moved over from the previous version, or exported). */
 export type TokenByHash = {
@@ -69,9 +80,24 @@ export class TokensService {
     return manager.getRepository(Token).findOneBy({ tokenHash: hashToken(token), kind });
   }
 
-  /** Earlier confirmation links stop working when a newer one is sent. */
-  async revokeUnusedVerification(manager: EntityManager, buildingId: string): Promise<void> {
-    await manager.query(DELETE_UNUSED_VERIFICATION, [buildingId]);
+  /** A fresh pair of links for a registration, not yet stored (see registrationLinksPart). */
+  newRegistrationLinks(): RegistrationLinks {
+    const verification = generateToken();
+    const unsubscribe = generateToken();
+    return { verification: { token: verification, hash: hashToken(verification) }, unsubscribe: { token: unsubscribe, hash: hashToken(unsubscribe) } };
+  }
+
+  /**
+   * Stores a registration's links, the confirmation link valid until `expiresAt`, as a part of a
+   * combined statement (runTogether); earlier confirmation links stop working when a newer one is sent.
+   */
+  registrationLinksPart(buildingId: string, links: RegistrationLinks, expiresAt: Date): StatementPart<void> {
+    return {
+      effects: [REVOKE_UNUSED_VERIFICATION],
+      sql: INSERT_REGISTRATION_LINKS,
+      parameters: [buildingId, links.verification.hash, expiresAt, links.unsubscribe.hash],
+      read: () => undefined,
+    };
   }
 
   /** Marks a verification token used; false when another request used it first. */
