@@ -6,9 +6,9 @@ import { BuildingRecordsService } from '../building-records/building-records.ser
 import { RecomputationService } from '../communities/recomputation/recomputation.service';
 import { durationToMs, Env } from '../config/env.validation';
 import { TokensService } from '../tokens/tokens.service';
-import { isPlainObject, LegacyFileError, LegacyRecord, LegacyToken, parseLegacyRecord, RecordSection } from './legacy-format';
+import { isPlainObject, LegacyFileError, LegacyRecord, LegacyToken, parseLegacyRecord, RECORD_SECTIONS, RecordSection } from './legacy-format';
 import { readLegacyFile } from './legacy-reader';
-import { collectLegacyTokens, TokenSections } from './legacy-tokens';
+import { LegacyTokenCollector, TOKEN_SECTIONS } from './legacy-tokens';
 
 export const IMPORT_KINDS = ['buildings', 'interest_pool', 'verification tokens', 'unsubscribe tokens', 'contact state'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -66,20 +66,11 @@ export class LegacyImportService {
     const now = new Date();
     const report: ImportReport = { dryRun: options.dryRun ?? false, counts: emptyCounts(), mergedIntoBuildings: 0, problems: [], changed: false, durationMs: 0 };
     const scan = await this.scan(files);
-    const { tokens, problems } = collectLegacyTokens(scan.tokenSections, durationToMs(this.config.get('VERIFICATION_TOKEN_TTL', { infer: true })), now);
-    for (const problem of problems) {
-      report.problems.push(problem);
-      if (problem.kind !== 'token') report.counts[`${problem.kind} tokens`].skipped++;
-    }
     try {
       await this.dataSource.transaction(async (manager) => {
-        options.progress?.start(scan.recordCount);
-        try {
-          await this.importRecords(manager, files.db, scan.buildingIds, report, now, options);
-        } finally {
-          options.progress?.stop();
-        }
-        await this.importTokens(manager, tokens, report);
+        await this.importFiles(manager, files, scan, report, now, options);
+        // Not needed any more: the recomputation below should not carry it.
+        scan.buildingIds.clear();
         await this.carryOverContactStates(manager, scan.contactStates, report);
         if (report.dryRun) throw new DryRunRollback();
       });
@@ -90,33 +81,27 @@ export class LegacyImportService {
     return report;
   }
 
-  /** First pass: the file's shape, the ids of full registrations, the small sections. */
-  private async scan(files: ImportFiles): Promise<{ recordCount: number; buildingIds: Set<string>; tokenSections: TokenSections; contactStates: string[][] }> {
+  /** First pass: the files' shape, the number of records, the ids of full registrations, the contact states. */
+  private async scan(files: ImportFiles): Promise<{ recordCount: number; buildingIds: Set<string>; contactStates: string[][] }> {
     const buildingIds = new Set<string>();
-    const tokenSections: TokenSections = {};
     const contactStates: string[][] = [];
     let recordCount = 0;
-    for (const [path, role] of [[files.db, 'db'], ...(files.tokens ? [[files.tokens, 'tokens']] : [])] as [string, 'db' | 'tokens'][]) {
+    for (const [path, role] of this.filesOf(files)) {
       const seen = new Set<string>();
       for await (const entry of readLegacyFile(path)) {
         seen.add(entry.section);
-        if (entry.key !== null) {
+        const isRecordSection = (RECORD_SECTIONS as readonly string[]).includes(entry.section);
+        if (entry.kind === 'entry' && isRecordSection) {
           if (role === 'tokens') throw new LegacyFileError(`${path}: a token file has no "${entry.section}" section`);
           recordCount++;
           if (entry.section === 'buildings') buildingIds.add(entry.key);
           continue;
         }
-        if (entry.section === 'cluster_contact_state') {
+        if (entry.kind === 'whole' && entry.section === 'cluster_contact_state') {
           if (!isPlainObject(entry.value)) throw new LegacyFileError(`${path}: "cluster_contact_state" must be an object`);
           for (const members of Object.values(entry.value)) {
             if (Array.isArray(members)) contactStates.push(members.filter((id): id is string => typeof id === 'string'));
           }
-          continue;
-        }
-        if (entry.section in { verification_tokens: 1, unsubscribe_tokens: 1, created_at: 1, token_history: 1, token_hashes: 1 }) {
-          if (!isPlainObject(entry.value)) throw new LegacyFileError(`${path}: "${entry.section}" must be an object`);
-          const key = entry.section as keyof TokenSections;
-          (tokenSections[key] ??= []).push(entry.value);
         }
       }
       const expected =
@@ -127,45 +112,80 @@ export class LegacyImportService {
         throw new LegacyFileError(`${path} is not a ${role === 'db' ? 'database.json' : 'token store'} of the previous version: none of ${expected.join(', ')} found`);
       }
     }
-    return { recordCount, buildingIds, tokenSections, contactStates };
+    return { recordCount, buildingIds, contactStates };
   }
 
-  /** Second pass: records in batches. */
-  private async importRecords(
+  private filesOf(files: ImportFiles): [string, 'db' | 'tokens'][] {
+    return [[files.db, 'db'], ...(files.tokens ? [[files.tokens, 'tokens'] as [string, 'tokens']] : [])];
+  }
+
+  /** Records, then tokens; what the tokens needed is garbage once this returns, before the recomputation. */
+  private async importFiles(
     manager: EntityManager,
-    path: string,
-    buildingIds: Set<string>,
+    files: ImportFiles,
+    scan: { recordCount: number; buildingIds: Set<string> },
     report: ImportReport,
     now: Date,
     options: ImportOptions,
   ): Promise<void> {
+    options.progress?.start(scan.recordCount);
+    let tokens: LegacyTokenCollector;
+    try {
+      tokens = await this.importRecords(manager, files, scan.buildingIds, report, now, options);
+    } finally {
+      options.progress?.stop();
+    }
+    await this.importTokens(manager, tokens, report, now);
+  }
+
+  /**
+   * Second pass: records in batches, and the token entries of both files merged by hash (only a hash,
+   * a building and a date each: the token store's created_at can come after the tokens it dates).
+   */
+  private async importRecords(
+    manager: EntityManager,
+    files: ImportFiles,
+    buildingIds: Set<string>,
+    report: ImportReport,
+    now: Date,
+    options: ImportOptions,
+  ): Promise<LegacyTokenCollector> {
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     const batches: Record<RecordSection, Map<string, LegacyRecord>> = { buildings: new Map(), interest_pool: new Map() };
+    const tokens = new LegacyTokenCollector();
     const flush = async (section: RecordSection): Promise<void> => {
       const batch = batches[section];
       if (batch.size === 0) return;
       await this.writeBatch(manager, section, [...batch.values()], report, now);
       batch.clear();
     };
-    for await (const entry of readLegacyFile(path)) {
-      if (entry.key === null) continue;
-      const section = entry.section as RecordSection;
-      options.progress?.advance(1);
-      if (section === 'interest_pool' && buildingIds.has(entry.key)) {
-        report.mergedIntoBuildings++;
-        continue;
+    for (const [path] of this.filesOf(files)) {
+      for await (const entry of readLegacyFile(path)) {
+        if (entry.kind !== 'entry') continue;
+        if (TOKEN_SECTIONS.has(entry.section)) {
+          tokens.add(entry.section, entry.key, entry.value, entry.group);
+          continue;
+        }
+        if (!(RECORD_SECTIONS as readonly string[]).includes(entry.section)) continue;
+        const section = entry.section as RecordSection;
+        options.progress?.advance(1);
+        if (section === 'interest_pool' && buildingIds.has(entry.key)) {
+          report.mergedIntoBuildings++;
+          continue;
+        }
+        const parsed = await parseLegacyRecord(entry.key, entry.value);
+        if (!parsed.ok) {
+          report.counts[section].skipped++;
+          report.problems.push({ kind: section, key: entry.key, reason: parsed.reason });
+          continue;
+        }
+        batches[section].set(parsed.record.buildingId, parsed.record);
+        if (batches[section].size >= batchSize) await flush(section);
       }
-      const parsed = await parseLegacyRecord(entry.key, entry.value);
-      if (!parsed.ok) {
-        report.counts[section].skipped++;
-        report.problems.push({ kind: section, key: entry.key, reason: parsed.reason });
-        continue;
-      }
-      batches[section].set(parsed.record.buildingId, parsed.record);
-      if (batches[section].size >= batchSize) await flush(section);
     }
     await flush('buildings');
     await flush('interest_pool');
+    return tokens;
   }
 
   private async writeBatch(manager: EntityManager, section: RecordSection, records: LegacyRecord[], report: ImportReport, now: Date): Promise<void> {
@@ -177,25 +197,39 @@ export class LegacyImportService {
   }
 
   /**
-   * Tokens whose building was imported (or already exists), by hash: new ones inserted, a known
-   * unused one marked used when the file says so, everything else left alone.
+   * Tokens whose building was imported (or already exists), by hash, in batches: new ones inserted,
+   * a known unused one marked used when the file says so, everything else left alone.
    */
-  private async importTokens(manager: EntityManager, tokens: LegacyToken[], report: ImportReport): Promise<void> {
-    for (let start = 0; start < tokens.length; start += TOKEN_BATCH) {
-      const batch = tokens.slice(start, start + TOKEN_BATCH);
-      const known = await this.records.existingIds(manager, [...new Set(batch.map((token) => token.buildingId))]);
-      const outcomes = await this.tokens.importByHash(manager, batch.filter((token) => known.has(token.buildingId)));
-      for (const token of batch) {
-        const counts = report.counts[`${token.kind} tokens`];
-        const outcome = outcomes.get(token.hash);
-        if (!outcome) {
-          counts.skipped++;
-          report.problems.push({ kind: `${token.kind} token`, key: token.hash.slice(0, 12), reason: `unknown building ${token.buildingId}` });
-          continue;
-        }
-        counts[outcome]++;
-        if (outcome !== 'unchanged') report.changed = true;
+  private async importTokens(manager: EntityManager, collector: LegacyTokenCollector, report: ImportReport, now: Date): Promise<void> {
+    for (const problem of collector.problems) {
+      report.problems.push(problem);
+      if (problem.kind !== 'token') report.counts[`${problem.kind} tokens`].skipped++;
+    }
+    const ttlMs = durationToMs(this.config.get('VERIFICATION_TOKEN_TTL', { infer: true }));
+    let batch: LegacyToken[] = [];
+    for (const token of collector.tokens(ttlMs, now)) {
+      batch.push(token);
+      if (batch.length < TOKEN_BATCH) continue;
+      await this.importTokenBatch(manager, batch, report);
+      batch = [];
+    }
+    await this.importTokenBatch(manager, batch, report);
+  }
+
+  private async importTokenBatch(manager: EntityManager, batch: LegacyToken[], report: ImportReport): Promise<void> {
+    if (batch.length === 0) return;
+    const known = await this.records.existingIds(manager, [...new Set(batch.map((token) => token.buildingId))]);
+    const outcomes = await this.tokens.importByHash(manager, batch.filter((token) => known.has(token.buildingId)));
+    for (const token of batch) {
+      const counts = report.counts[`${token.kind} tokens`];
+      const outcome = outcomes.get(token.hash);
+      if (!outcome) {
+        counts.skipped++;
+        report.problems.push({ kind: `${token.kind} token`, key: token.hash.slice(0, 12), reason: `unknown building ${token.buildingId}` });
+        continue;
       }
+      counts[outcome]++;
+      if (outcome !== 'unchanged') report.changed = true;
     }
   }
 

@@ -2,8 +2,22 @@ import { createReadStream } from 'node:fs';
 import { parser } from 'stream-json/Parser';
 import { KNOWN_SECTIONS, LegacyFileError, RECORD_SECTIONS } from './legacy-format';
 
-/** One entry of a record section (`buildings`, `interest_pool`), or a whole other section (key null). */
-export type LegacyEntry = { section: string; key: string | null; value: unknown };
+/**
+ * What the reader yields, in file order: `open` for each keyed section (even an empty one), `entry`
+ * for each of its entries (for `token_hashes` one hash, with its kind as `group`), `whole` for a small
+ * section read at once.
+ */
+export type LegacyEntry =
+  | { kind: 'open'; section: string }
+  | { kind: 'entry'; section: string; key: string; value: unknown; group?: string }
+  | { kind: 'whole'; section: string; value: unknown };
+
+/** Sections that are objects keyed by building id or token, read entry by entry: they grow with the data. */
+const KEYED_SECTIONS: ReadonlySet<string> = new Set([...RECORD_SECTIONS, 'verification_tokens', 'unsubscribe_tokens', 'created_at', 'token_history']);
+/** `token_hashes` is keyed by kind, then by hash: read hash by hash. */
+const GROUPED_SECTIONS: ReadonlySet<string> = new Set(['token_hashes']);
+/** Known but not needed (the communities are recomputed), and as large as the records: skipped like unknown keys. */
+const UNUSED_SECTIONS: ReadonlySet<string> = new Set(['clusters']);
 
 type Token = { name: string; value?: unknown };
 
@@ -69,10 +83,10 @@ class ValueAssembler {
 }
 
 /**
- * Streams one of the previous version's files: entries of `buildings` and `interest_pool` one by one
- * (never the whole file in memory), other known sections whole (they are small: tokens and contact
- * states), unknown top-level keys skipped. Invalid JSON or a file that is not an object fails with
- * LegacyFileError.
+ * Streams one of the previous version's files: entries of the keyed sections (records and tokens) one
+ * by one, so that neither file is ever in memory whole; other known sections whole (they are small:
+ * contact states, timestamps), unknown top-level keys skipped. Invalid JSON or a file that is not an
+ * object fails with LegacyFileError.
  */
 export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry> {
   const source = createReadStream(path);
@@ -80,8 +94,10 @@ export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry>
   // pipe() does not pass on the source's errors (a missing or unreadable file): without this the
   // stream's 'error' event goes unhandled and the process crashes instead of reporting it.
   source.on('error', (error) => tokens.destroy(error));
+  // 1: in the file's object; 2: in a keyed or grouped section; 3: in a group of token_hashes
   let depth = 0;
-  let section: string | null = null;
+  let section = '';
+  let group: string | undefined;
   let entryKey: string | null = null;
   let assembler: ValueAssembler | null = null;
   let skipping = false;
@@ -89,13 +105,12 @@ export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry>
   try {
     for await (const token of tokens as AsyncIterable<Token>) {
       if (assembler) {
-        if (assembler.consume(token)) {
-          if (!skipping) yield { section: section ?? '', key: entryKey, value: assembler.value };
-          assembler = null;
-          skipping = false;
-          entryKey = null;
-          if (depth === 1) section = null;
-        }
+        if (!assembler.consume(token)) continue;
+        const value = assembler.value;
+        assembler = null;
+        if (!skipping) yield depth === 1 ? { kind: 'whole', section, value } : { kind: 'entry', section, key: entryKey ?? '', value, ...(depth === 3 ? { group } : {}) };
+        skipping = false;
+        entryKey = null;
         continue;
       }
       if (depth === 0) {
@@ -104,43 +119,52 @@ export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry>
         depth = 1;
         continue;
       }
+      if (token.name === 'endObject') {
+        depth--;
+        group = undefined;
+        continue;
+      }
       if (depth === 1) {
-        if (token.name === 'endObject') {
-          depth = 0;
-          continue;
-        }
         if (token.name === 'keyValue') {
           section = token.value as string;
           continue;
         }
-        if ((RECORD_SECTIONS as readonly string[]).includes(section ?? '')) {
-          if (token.name !== 'startObject') throw new LegacyFileError(`"${section}" must be an object keyed by building id`);
+        if (KEYED_SECTIONS.has(section) || GROUPED_SECTIONS.has(section)) {
+          if (token.name !== 'startObject') {
+            const keyedBy = (RECORD_SECTIONS as readonly string[]).includes(section) ? ' keyed by building id' : '';
+            throw new LegacyFileError(`"${section}" must be an object${keyedBy}`);
+          }
           depth = 2;
+          yield { kind: 'open', section };
           continue;
         }
-        assembler = new ValueAssembler();
-        skipping = !KNOWN_SECTIONS.has(section ?? '');
-        if (assembler.consume(token)) {
-          if (!skipping) yield { section: section ?? '', key: null, value: assembler.value };
-          assembler = null;
-          section = null;
-        } else if (skipping) {
-          // Still assembled (simplest), but dropped when complete: unknown sections are small in practice.
-          assembler = new SkippingAssembler(assembler);
+        skipping = !KNOWN_SECTIONS.has(section) || UNUSED_SECTIONS.has(section);
+        if (skipping && token.name !== 'startObject' && token.name !== 'startArray') {
+          skipping = false;
+          continue;
         }
-        continue;
-      }
-      // depth 2: inside a record section
-      if (token.name === 'endObject') {
-        depth = 1;
-        section = null;
+        // Skipped sections are only counted through (their content is dropped).
+        assembler = skipping ? new SkippingAssembler() : new ValueAssembler();
+        if (assembler.consume(token)) {
+          yield { kind: 'whole', section, value: assembler.value };
+          assembler = null;
+        }
         continue;
       }
       if (token.name === 'keyValue') {
         entryKey = token.value as string;
-        skipping = false;
-        assembler = new ValueAssembler();
+        if (depth === 3 || KEYED_SECTIONS.has(section)) assembler = new ValueAssembler();
         continue;
+      }
+      // depth 2 of token_hashes: the value of a kind
+      if (token.name === 'startObject') {
+        group = entryKey ?? '';
+        depth = 3;
+      } else if (token.name === 'startArray') {
+        // not a kind's hashes: nothing to read in it
+        skipping = true;
+        assembler = new SkippingAssembler();
+        assembler.consume(token);
       }
     }
   } catch (error) {
@@ -151,13 +175,9 @@ export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry>
   if (!sawObject) throw new LegacyFileError(`${path} is empty`);
 }
 
-/** Counts nesting without keeping anything, for top-level keys the importer does not know. */
+/** Counts nesting without keeping anything, from the first token inside an object or array on. */
 class SkippingAssembler extends ValueAssembler {
-  private level = 1;
-
-  constructor(_started: ValueAssembler) {
-    super();
-  }
+  private level = 0;
 
   override consume(token: Token): boolean {
     if (token.name === 'startObject' || token.name === 'startArray') this.level++;

@@ -1,5 +1,5 @@
 import { hashToken } from '../tokens/token-format';
-import { collectLegacyTokens } from './legacy-tokens';
+import { LegacyTokenCollector } from './legacy-tokens';
 
 const DAY = 24 * 3600 * 1000;
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -7,14 +7,28 @@ const A = '6f1c1f2e-2b8a-4c3e-9d7a-1a2b3c4d5e01';
 const B = '6f1c1f2e-2b8a-4c3e-9d7a-1a2b3c4d5e02';
 const U = '7a2d2e3f-3c9b-4d4f-8e8b-2b3c4d5e6f01';
 
-describe(collectLegacyTokens.name, () => {
+/** Feeds the sections' entries, in the order given, as the reader yields them. */
+function collect(sections: [section: string, entries: Record<string, unknown>][], ttlMs: number, now: Date) {
+  const collector = new LegacyTokenCollector();
+  for (const [section, entries] of sections) {
+    for (const [key, value] of Object.entries(entries)) {
+      if (section === 'token_hashes') for (const [hash, entry] of Object.entries(value as object)) collector.add(section, hash, entry, key);
+      else collector.add(section, key, value);
+    }
+  }
+  return { tokens: [...collector.tokens(ttlMs, now)], problems: collector.problems };
+}
+
+describe(LegacyTokenCollector.name, () => {
   it('should merge both files, take created_at from the token store and compute the expiry', () => {
-    const { tokens, problems } = collectLegacyTokens(
-      {
-        verification_tokens: [{ [A]: { building_id: 'b1' } }, { [A]: { building_id: 'b1' }, [B]: { building_id: 'b2' } }],
-        unsubscribe_tokens: [{ [U]: { building_id: 'b1' } }],
-        created_at: [{ [`verification_${A}`]: 1762000000, [`unsubscribe_${U}`]: 1762000000 }],
-      },
+    const { tokens, problems } = collect(
+      [
+        ['verification_tokens', { [A]: { building_id: 'b1' } }],
+        ['unsubscribe_tokens', { [U]: { building_id: 'b1' } }],
+        ['verification_tokens', { [A]: { building_id: 'b1' }, [B]: { building_id: 'b2' } }],
+        // the token store comes second: created_at applies to tokens read before it
+        ['created_at', { [`verification_${A}`]: 1762000000, [`unsubscribe_${U}`]: 1762000000 }],
+      ],
       30 * DAY,
       NOW,
     );
@@ -27,14 +41,17 @@ describe(collectLegacyTokens.name, () => {
   });
 
   it('should turn token_history entries into used verification tokens', () => {
-    const { tokens } = collectLegacyTokens({ token_history: [{ [`verification_${A.toUpperCase()}`]: 'b1' }] }, DAY, NOW);
+    const { tokens } = collect([['token_history', { [`verification_${A.toUpperCase()}`]: 'b1' }]], DAY, NOW);
     expect(tokens).toEqual([expect.objectContaining({ hash: hashToken(A), kind: 'verification', buildingId: 'b1', usedAt: NOW })]);
   });
 
   it('should read exported hashes as they are', () => {
     const hash = 'a'.repeat(64);
-    const { tokens } = collectLegacyTokens(
-      { token_hashes: [{ verification: { [hash]: { building_id: 'b1', created_at: 1, expires_at: 2, used_at: null } } }] },
+    const { tokens } = collect(
+      [
+        ['token_hashes', { verification: { [hash]: { building_id: 'b1', created_at: 1, expires_at: 2, used_at: null } } }],
+        ['verification_tokens', {}],
+      ],
       DAY,
       NOW,
     );
@@ -42,8 +59,20 @@ describe(collectLegacyTokens.name, () => {
   });
 
   it('should report malformed tokens and entries without a building', () => {
-    const { tokens, problems } = collectLegacyTokens({ verification_tokens: [{ 'not-a-token': { building_id: 'b1' }, [A]: {} }] }, DAY, NOW);
+    const { tokens, problems } = collect([['verification_tokens', { 'not-a-token': { building_id: 'b1' }, [A]: {} }]], DAY, NOW);
     expect(tokens).toEqual([]);
     expect(problems).toHaveLength(2);
+  });
+
+  it('should keep a token used once any entry says so, whatever the order', () => {
+    const { tokens } = collect(
+      [
+        ['token_history', { [`verification_${A}`]: 'b1' }],
+        ['verification_tokens', { [A]: { building_id: 'b1' } }],
+      ],
+      DAY,
+      NOW,
+    );
+    expect(tokens).toEqual([expect.objectContaining({ hash: hashToken(A), usedAt: NOW })]);
   });
 });
