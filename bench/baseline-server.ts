@@ -41,7 +41,7 @@ import { advisoryKey } from '../src/common/advisory-lock';
 import { mailboxOf } from '../src/common/mailbox';
 import { deriveKey } from '../src/config/app-secret';
 import { durationToMs } from '../src/config/env.validation';
-import { mailLimit } from '../src/mail/mail-quota';
+import { mailLimit, RESERVE_MAILS } from '../src/mail/mail-quota';
 import { mailboxLimitMail, RenderedMail, verificationMail } from '../src/mail/mail-templates';
 import { deriveOutboxKey, encryptPayload } from '../src/mail/outbox-crypto';
 import { confirmUrl, unsubscribeUrl } from '../src/tokens/token-links';
@@ -59,23 +59,13 @@ const MAX_REGISTRATIONS_PER_MAILBOX = Number(process.env.MAX_REGISTRATIONS_PER_M
 const VERIFICATION_TTL_MS = durationToMs(process.env.VERIFICATION_TOKEN_TTL ?? '30d');
 const TOO_MANY_MAILS = 'Too many e-mails to this address recently; please try again later';
 
-/** One mail counted for the recipient key(s) (MailQuota's RESERVE): $1 keys, $2 mails per key, $3 class, $4 limit, $5 window ms, $6 quiet ms. */
-const RESERVE_MAIL = `INSERT INTO mail_recipient_quota AS q (recipient_key, mail_class, window_started_at, sent, last_sent_at)
-  SELECT key, $3, now(), n, now() FROM unnest($1::varchar[], $2::int[]) AS r(key, n) WHERE n <= $4
-  ON CONFLICT (recipient_key, mail_class) DO UPDATE SET
-    window_started_at = CASE WHEN q.window_started_at <= now() - make_interval(secs => $5 / 1000.0) THEN now() ELSE q.window_started_at END,
-    sent = CASE WHEN q.window_started_at <= now() - make_interval(secs => $5 / 1000.0) THEN EXCLUDED.sent ELSE q.sent + EXCLUDED.sent END,
-    last_sent_at = now()
-  WHERE ($6 = 0 OR q.last_sent_at <= now() - make_interval(secs => $6 / 1000.0))
-    AND (q.window_started_at <= now() - make_interval(secs => $5 / 1000.0) OR q.sent + EXCLUDED.sent <= $4)
-  RETURNING recipient_key`;
 const MAILBOX = `regexp_replace(lower(email), '\\+[^@]*@', '@')`;
 
 /**
  * The checks: p0 the quota reservation ($1–$6), p1 the mailbox's records of other buildings in both
  * tables ($7 mailbox, $8 building), p2 its claims ($9, $10), p3 the building's holder ($11).
  */
-const CHECKS = `WITH p0 AS (${RESERVE_MAIL}), p1 AS (SELECT ((SELECT count(*) FROM buildings WHERE ${MAILBOX} = $7 AND building_id <> $8) + (SELECT count(*) FROM interest_pool WHERE ${MAILBOX} = $7 AND building_id <> $8))::int AS count), p2 AS (SELECT count(*)::int AS count FROM registration_claims WHERE ${MAILBOX} = $9 AND building_id <> $10), p3 AS (SELECT true AS here, verified, email FROM buildings WHERE building_id = $11
+const CHECKS = `WITH p0 AS (${RESERVE_MAILS}), p1 AS (SELECT ((SELECT count(*) FROM buildings WHERE ${MAILBOX} = $7 AND building_id <> $8) + (SELECT count(*) FROM interest_pool WHERE ${MAILBOX} = $7 AND building_id <> $8))::int AS count), p2 AS (SELECT count(*)::int AS count FROM registration_claims WHERE ${MAILBOX} = $9 AND building_id <> $10), p3 AS (SELECT true AS here, verified, email FROM buildings WHERE building_id = $11
             UNION ALL SELECT false AS here, verified, email FROM interest_pool WHERE building_id = $11) SELECT (SELECT coalesce(json_agg(p0), '[]'::json) FROM p0) AS p0, (SELECT coalesce(json_agg(p1), '[]'::json) FROM p1) AS p1, (SELECT coalesce(json_agg(p2), '[]'::json) FROM p2) AS p2, (SELECT coalesce(json_agg(p3), '[]'::json) FROM p3) AS p3`;
 type Checks = { p0: unknown[]; p1: { count: number }[]; p2: { count: number }[]; p3: { here: boolean; verified: boolean; email: string }[] };
 
