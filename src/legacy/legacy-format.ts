@@ -17,6 +17,10 @@ export class LegacyFileError extends Error {}
 export const RECORD_SECTIONS = ['buildings', 'interest_pool'] as const;
 export type RecordSection = (typeof RECORD_SECTIONS)[number];
 
+export function isRecordSection(section: string): section is RecordSection {
+  return (RECORD_SECTIONS as readonly string[]).includes(section);
+}
+
 /** Top-level keys of either file; anything else is ignored. */
 export const KNOWN_SECTIONS = new Set([
   ...RECORD_SECTIONS,

@@ -6,7 +6,7 @@ import { BuildingRecordsService } from '../building-records/building-records.ser
 import { RecomputationService } from '../communities/recomputation/recomputation.service';
 import { durationToMs, Env } from '../config/env.validation';
 import { TokensService } from '../tokens/tokens.service';
-import { isPlainObject, LegacyFileError, LegacyRecord, LegacyToken, parseLegacyRecord, RECORD_SECTIONS, RecordSection } from './legacy-format';
+import { isPlainObject, isRecordSection, LegacyFileError, LegacyRecord, LegacyToken, parseLegacyRecord, RecordSection } from './legacy-format';
 import { readLegacyFile } from './legacy-reader';
 import { LegacyTokenCollector, TOKEN_SECTIONS } from './legacy-tokens';
 
@@ -90,8 +90,7 @@ export class LegacyImportService {
       const seen = new Set<string>();
       for await (const entry of readLegacyFile(path)) {
         seen.add(entry.section);
-        const isRecordSection = (RECORD_SECTIONS as readonly string[]).includes(entry.section);
-        if (entry.kind === 'entry' && isRecordSection) {
+        if (entry.kind === 'entry' && isRecordSection(entry.section)) {
           if (role === 'tokens') throw new LegacyFileError(`${path}: a token file has no "${entry.section}" section`);
           recordCount++;
           if (entry.section === 'buildings') buildingIds.add(entry.key);
@@ -166,8 +165,8 @@ export class LegacyImportService {
           tokens.add(entry.section, entry.key, entry.value, entry.group);
           continue;
         }
-        if (!(RECORD_SECTIONS as readonly string[]).includes(entry.section)) continue;
-        const section = entry.section as RecordSection;
+        if (!isRecordSection(entry.section)) continue;
+        const section = entry.section;
         options.progress?.advance(1);
         if (section === 'interest_pool' && buildingIds.has(entry.key)) {
           report.mergedIntoBuildings++;

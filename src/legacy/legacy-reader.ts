@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parser } from 'stream-json/Parser';
-import { KNOWN_SECTIONS, LegacyFileError, RECORD_SECTIONS } from './legacy-format';
+import { isRecordSection, KNOWN_SECTIONS, LegacyFileError, RECORD_SECTIONS } from './legacy-format';
 
 /**
  * What the reader yields, in file order: `open` for each keyed section (even an empty one), `entry`
@@ -131,7 +131,7 @@ export async function* readLegacyFile(path: string): AsyncGenerator<LegacyEntry>
         }
         if (KEYED_SECTIONS.has(section) || GROUPED_SECTIONS.has(section)) {
           if (token.name !== 'startObject') {
-            const keyedBy = (RECORD_SECTIONS as readonly string[]).includes(section) ? ' keyed by building id' : '';
+            const keyedBy = isRecordSection(section) ? ' keyed by building id' : '';
             throw new LegacyFileError(`"${section}" must be an object${keyedBy}`);
           }
           depth = 2;
