@@ -17,6 +17,11 @@ export type ContactMember = {
   confirmed_at: number;
 };
 
+/** A stored member (confirmation time as a date) as the contact lists see it. */
+export function contactMemberOf(row: { building_id: string; z_key: number; confirmed_at: Date }): ContactMember {
+  return { building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() };
+}
+
 /** The order contact lists are cut from: along the curve, ties by building id. */
 export function contactOrder<M extends ContactMember>(members: readonly M[]): M[] {
   return [...members].sort((a, b) => a.z_key - b.z_key || compareIds(a.building_id, b.building_id));

@@ -15,9 +15,9 @@ import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
 import { compareIds } from '../engine/community-id';
-import { contactList, contactListDigest, ContactMember, contactOrder, positionsToCheck } from '../engine/contact-lists';
+import { contactList, contactListDigest, ContactMember, contactMemberOf, contactOrder, positionsToCheck } from '../engine/contact-lists';
 import { ChangedMember, ContactListEntry, ContactListWork } from '../recomputation/incremental-recomputation';
-import { CommunityStore, ContactMemberRow } from '../store/community.store';
+import { CommunityStore } from '../store/community.store';
 
 type Contact = { address: string | null; email: string; phone: string | null; isNew?: boolean };
 
@@ -29,8 +29,6 @@ type Overview = CandidateList & { previousDigest: string };
 
 /** Contact overviews wait in the outbox unrendered and are composed by this composer when sent. */
 const OVERVIEW_COMPOSER = 'contact-overview';
-
-const contactMember = (row: ContactMemberRow): ContactMember => ({ building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() });
 
 function contactOf(building: StoredRecord, isNew = false): Contact {
   return { address: building.address, email: building.email, phone: building.phone, isNew };
@@ -98,7 +96,7 @@ export class ContactNotifier implements OnModuleInit {
   private async listsToCheck(manager: EntityManager, communityId: string, entry: ContactListEntry, autarkyPercent: number): Promise<CandidateList[]> {
     const windows = entry.all || entry.changed.length > this.listSize ? null : await this.windowsAround(manager, communityId, entry.changed);
     if (windows && 'lists' in windows) return windows.lists.flatMap(({ ordered, changedAt }) => this.listsAt(ordered, positionsToCheck(ordered.length, ordered.length, [changedAt], this.listSize), autarkyPercent));
-    const ordered = windows?.whole ?? contactOrder((await this.store.contactMembersOf(manager, communityId)).map(contactMember));
+    const ordered = windows?.whole ?? contactOrder((await this.store.contactMembersOf(manager, communityId)).map(contactMemberOf));
     const positions = entry.all || ordered.length <= this.listSize + 1 + entry.changed.length
       ? ordered.map((_, index) => index)
       : positionsToCheck(ordered.length, ordered.length, entry.changed.map((member) => positionIn(ordered, member)), this.listSize);
@@ -120,7 +118,7 @@ export class ContactNotifier implements OnModuleInit {
     const lists: { ordered: ContactMember[]; changedAt: number }[] = [];
     for (const member of changed) {
       const { before, from } = await this.store.contactWindowOf(manager, communityId, member, reach);
-      const ordered = [...before, ...from].map(contactMember);
+      const ordered = [...before, ...from].map(contactMemberOf);
       if (before.length < reach && from.length < reach) return { whole: ordered };
       lists.push({ ordered, changedAt: before.length });
     }

@@ -19,16 +19,16 @@ import {
   withTotals,
 } from './community-geometry';
 
+/** A member that joined or left, by where it stands (or stood) in the contact-list order. */
+export type ChangedMember = Pick<SnapshotRow, 'building_id' | 'z_key'>;
+
+export type ContactListEntry = { all: boolean; changed: ChangedMember[] };
+
 /**
  * Which contact lists to look at after changes: per community, either all of them (a community
  * that is new, merged or split), or those around the members that changed (where they stand, or
  * stood, along the contact-list order).
  */
-export type ContactListEntry = { all: boolean; changed: ChangedMember[] };
-
-/** A member that joined or left, by where it stands (or stood) in the contact-list order. */
-export type ChangedMember = Pick<SnapshotRow, 'building_id' | 'z_key'>;
-
 export class ContactListWork {
   readonly communities = new Map<string, ContactListEntry>();
 

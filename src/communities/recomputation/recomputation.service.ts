@@ -11,10 +11,10 @@ import { OutboxWorker } from '../../mail/outbox.worker';
 import { JobCoordinator } from '../../scheduling/job-coordinator.service';
 import { buildCommunities, withCommunityIds } from '../engine/communities';
 import { compareIds } from '../engine/community-id';
-import { ContactMember } from '../engine/contact-lists';
+import { ContactMember, contactMemberOf } from '../engine/contact-lists';
 import { ContactNotifier } from '../notifications/contact-notifier.service';
 import { cellCounts } from '../public/map-grid';
-import { CommunityRow, CommunityStore, SnapshotRow } from '../store/community.store';
+import { CommunityRow, CommunityStore } from '../store/community.store';
 import { PublicMapStore } from '../store/public-map.store';
 import { communityRowOf, communitySettings, snapshotRowOf } from './community-geometry';
 import { ContactListWork, IncrementalRecomputation } from './incremental-recomputation';
@@ -215,7 +215,4 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     await this.store.saveRecomputation(manager, { computedAt: at, fullPassDue: false });
     return { communities: rows.length, notifications, ...seeding };
   }
-
 }
-
-const contactMemberOf = (row: SnapshotRow): ContactMember => ({ building_id: row.building_id, z_key: row.z_key, confirmed_at: row.confirmed_at.getTime() });
