@@ -15,9 +15,12 @@ export function cellSizeDeg(zoom: number): number {
   return 360 / 2 ** zoom / CELLS_PER_TILE;
 }
 
+const columnOf = (lon: number, size: number): number => Math.floor((lon + 180) / size);
+const rowOf = (lat: number, size: number): number => Math.floor((lat + 90) / size);
+
 export function cellOf(lat: number, lon: number, zoom: number): CellKey {
   const size = cellSizeDeg(zoom);
-  return { zoom, x: Math.floor((lon + 180) / size), y: Math.floor((lat + 90) / size) };
+  return { zoom, x: columnOf(lon, size), y: rowOf(lat, size) };
 }
 
 /** The grid level a viewport at this zoom is counted at. */
@@ -54,14 +57,33 @@ export function summedPerCell(deltas: Iterable<CellCount>): CellCount[] {
   return [...cells.values()];
 }
 
-/** The cell counts of a whole set of markers (a full pass rebuilds them). */
-export function cellCounts(markers: Iterable<Marker>): CellCount[] {
-  return summedPerCell(deltasOf(markers));
-}
+/** Room for every column of the finest grid level in a cell's numeric key (x · CELL_KEY_SPAN + y). */
+const CELL_KEY_SPAN = 2 ** 20;
 
-/** Lazily, so that a country's markers never stand as one array of nine deltas each. */
-function* deltasOf(markers: Iterable<Marker>): Generator<CellCount> {
-  for (const marker of markers) yield* cellDeltas(marker, 1);
+/**
+ * The cell counts of a whole set of markers (a full pass rebuilds them): summed in place, one map
+ * per grid level with numeric keys, since a country's markers times nine levels would otherwise
+ * stand as millions of short-lived deltas and key strings.
+ */
+export function cellCounts(markers: Iterable<Marker>): CellCount[] {
+  const levels = CELL_ZOOMS.map((zoom) => ({ zoom, size: cellSizeDeg(zoom), cells: new Map<number, CellCount>() }));
+  for (const { public_lat: lat, public_lon: lon, registered } of markers) {
+    for (const { zoom, size, cells } of levels) {
+      const x = columnOf(lon, size);
+      const y = rowOf(lat, size);
+      const key = x * CELL_KEY_SPAN + y;
+      let cell = cells.get(key);
+      if (!cell) {
+        cell = { zoom, x, y, markers: 0, registered: 0, sumLat: 0, sumLon: 0 };
+        cells.set(key, cell);
+      }
+      cell.markers++;
+      if (registered) cell.registered++;
+      cell.sumLat += lat;
+      cell.sumLon += lon;
+    }
+  }
+  return levels.flatMap(({ cells }) => [...cells.values()]);
 }
 
 export type Viewport = { minLon: number; minLat: number; maxLon: number; maxLat: number; zoom: number };
