@@ -1,4 +1,4 @@
-import { contactList, contactListDigest, contactOrder, ContactMember, listStart, positionsToCheck } from './contact-lists';
+import { contactList, contactListDigest, contactListDigests, contactOrder, ContactMember, listStart, positionsToCheck } from './contact-lists';
 
 const member = (n: number, confirmedAt = 1000): ContactMember => ({ building_id: `b${String(n).padStart(4, '0')}`, z_key: n * 10, confirmed_at: confirmedAt });
 
@@ -38,6 +38,21 @@ describe(contactListDigest.name, () => {
     expect(contactListDigest([member(1), member(2)])).toBe(contactListDigest([member(2), member(1)]));
     expect(contactListDigest([member(1), member(2)])).not.toBe(contactListDigest([member(1), member(3)]));
     expect(contactListDigest([member(1), member(2)])).not.toBe(contactListDigest([member(1), member(2, 2000)]));
+  });
+});
+
+describe(contactListDigests.name, () => {
+  it('should give each position the digest of its own list, in communities smaller and larger than a list', () => {
+    let seed = 7;
+    const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const count of [2, 9, 10, 11, 137]) {
+      // ids whose order by name differs from the curve's order, holders confirmed at different times
+      const members = Array.from({ length: count }, (_, i): ContactMember => ({ building_id: `x${Math.floor(random() * 1e6)}-${i}`, z_key: Math.floor(random() * 1000), confirmed_at: 1000 + (i % 3) }));
+      const ordered = contactOrder(members);
+      const positions = ordered.map((_, index) => index).filter((index) => index % 2 === 0 || count < 20);
+
+      expect(contactListDigests(ordered, positions, 10)).toEqual(positions.map((index) => contactListDigest(contactList(ordered, index, 10))));
+    }
   });
 });
 
