@@ -94,7 +94,7 @@ export class MailService {
           batch.map((entry) => entry.kind),
           batch.map((entry) => entry.buildingId),
           batch.map((entry) => JSON.stringify([...new Set(entry.mentions ?? [])])),
-          batch.map((entry) => this.cipher.seal(payloadOf(entry))),
+          this.cipher.sealMany(batch.map(payloadOf)),
         ],
       );
       queued += rows.length;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { decryptPayload, deriveOutboxKey, encryptPayload, OutboxPayload, OutboxPayloadError } from './outbox-crypto';
+import { ConfigService } from '@nestjs/config';
+import { decryptPayload, deriveOutboxKey, encryptPayload, OutboxCipher, OutboxPayload, OutboxPayloadError } from './outbox-crypto';
 
 const SECRET = 'unit-secret-0123456789abcdef0123456789abcdef';
 const message: OutboxPayload = {
@@ -23,6 +24,16 @@ describe('outbox crypto', () => {
     expect(first[0]).toBe(1);
     expect(first.subarray(1, 13).equals(second.subarray(1, 13))).toBe(false);
     expect(first.length).toBe(1 + 12 + 16 + Buffer.byteLength(JSON.stringify(message)));
+  });
+
+  it('should seal many messages at once, each with its own IV, each opened alone', () => {
+    const cipher = new OutboxCipher(new ConfigService({ APP_SECRET: SECRET }));
+    const messages = Array.from({ length: 50 }, (_, i): OutboxPayload => ({ ...message, subject: `n° ${i}` }));
+
+    const sealed = cipher.sealMany(messages);
+
+    expect(sealed.map((payload) => cipher.open(payload))).toEqual(messages);
+    expect(new Set(sealed.map((payload) => payload.subarray(1, 13).toString('hex'))).size).toBe(messages.length);
   });
 
   it('should not contain the recipient or the link in clear', () => {
@@ -52,7 +63,7 @@ describe('outbox crypto', () => {
   });
 
   it('should round-trip a message composed when it is sent', () => {
-    const deferred: OutboxPayload = { composer: 'contact-overview', data: { autarkyPercent: 42, unsubscribeToken: 'secret-token' } };
+    const deferred: OutboxPayload = { composer: 'contact-overview', data: { autarkyPercent: 42 } };
     const payload = encryptPayload(key, deferred);
     expect(decryptPayload(key, payload)).toEqual(deferred);
     expect(payload.toString('latin1')).not.toContain('secret-token');
