@@ -186,6 +186,21 @@ describe('Communities, map and contact notifications (e2e)', () => {
     expect(await overviewsTo([a.id, b.id])).toHaveLength(2);
   });
 
+  it('should give the overview an unsubscribe link, issued when it is composed, that erases its recipient', async () => {
+    const town = newTown();
+    const a = await register(town);
+    const b = await register(offsetMeters(town, 90, 0));
+    await settle(sut, { deliverMail: false });
+    const toA = (await mailsOfKind('contact-overview')).find((mail) => mail.buildingId === a.id)!;
+    expect(await membershipOf(a.id)).toHaveLength(1);
+
+    const answer = await sut.http().post('/api/unsubscribe').send({ token: linkToken(toA, 'unsubscribe') }).expect(200);
+
+    const records = async () => (await dataSource.query<{ building_id: string }[]>('SELECT building_id FROM buildings WHERE building_id = ANY($1)', [[a.id, b.id]])).map((row) => row.building_id);
+    expect(answer.body).toMatchObject({ deleted: true });
+    expect(await records()).toEqual([b.id]);
+  });
+
   it('should tell confirmed neighbours about a newly confirmed one, marked NEU, and no one else', async () => {
     const town = newTown();
     const a = await register(town);

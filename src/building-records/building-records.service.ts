@@ -62,6 +62,11 @@ export class BuildingRecordsService {
     return this.buildings.findByIds(manager, buildingIds);
   }
 
+  /** The e-mail addresses of full registrations by id, without the rest of their records. */
+  registeredEmails(manager: EntityManager, buildingIds: readonly string[]): Promise<Map<string, string>> {
+    return this.buildings.emailsByIds(manager, buildingIds);
+  }
+
   findRegisteredInBox(manager: EntityManager, box: BoundingBox): Promise<StoredRecord[]> {
     return this.buildings.findInBox(manager, box);
   }

@@ -78,6 +78,16 @@ export class RecordRepository {
     return manager.query<StoredRecord[]>(`SELECT ${SELECT_RECORD} FROM ${this.table(manager)} WHERE building_id = ANY($1::varchar[])`, [buildingIds]);
   }
 
+  /** Only the e-mail addresses of the given records, by id: what queueing mail to them needs. */
+  async emailsByIds(manager: EntityManager, buildingIds: readonly string[]): Promise<Map<string, string>> {
+    if (buildingIds.length === 0) return new Map();
+    const rows = await manager.query<{ building_id: string; email: string }[]>(
+      `SELECT building_id, email FROM ${this.table(manager)} WHERE building_id = ANY($1::varchar[])`,
+      [buildingIds],
+    );
+    return new Map(rows.map((row) => [row.building_id, row.email]));
+  }
+
   findByEmail(manager: EntityManager, email: string): Promise<StoredRecord[]> {
     return manager.query<StoredRecord[]>(`SELECT ${SELECT_RECORD} FROM ${this.table(manager)} WHERE email = $1`, [email]);
   }

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { DataSource, EntityManager } from 'typeorm';
 import { StoredRecord } from '../../building-records/building-record';
 import { BuildingRecordsService } from '../../building-records/building-records.service';
+import { transactionLockingBuilding } from '../../building-records/record-locks';
 import { Env } from '../../config/env.validation';
 import { haversineMeters } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
@@ -15,7 +16,7 @@ import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
 import { compareIds } from '../engine/community-id';
-import { contactList, contactListDigest, ContactMember, contactMemberOf, contactOrder, positionsToCheck } from '../engine/contact-lists';
+import { contactList, contactListDigest, contactListDigests, ContactMember, contactMemberOf, contactOrder, positionsToCheck } from '../engine/contact-lists';
 import { ChangedMember, ContactListEntry, ContactListWork } from '../recomputation/incremental-recomputation';
 import { CommunityStore } from '../store/community.store';
 
@@ -169,10 +170,13 @@ export class ContactNotifier implements OnModuleInit {
   /** The lists at the given positions of a community's contact order (none for a community of one). */
   private listsAt(ordered: readonly ContactMember[], positions: readonly number[], autarkyPercent: number): CandidateList[] {
     if (ordered.length < 2) return [];
-    return positions.map((index) => {
-      const list = contactList(ordered, index, this.listSize);
-      return { recipientId: ordered[index].building_id, listIds: list.map((m) => m.building_id), digest: contactListDigest(list), autarkyPercent };
-    });
+    const digests = contactListDigests(ordered, positions, this.listSize);
+    return positions.map((index, nth) => ({
+      recipientId: ordered[index].building_id,
+      listIds: contactList(ordered, index, this.listSize).map((m) => m.building_id),
+      digest: digests[nth],
+      autarkyPercent,
+    }));
   }
 
   /** The overviews due: lists that differ from the one their recipient last received (looked up in one pass). */
@@ -184,28 +188,30 @@ export class ContactNotifier implements OnModuleInit {
   }
 
   /**
-   * Queues the overviews in bulk, each with a fresh unsubscribe link, and records the lists sent.
-   * They wait unrendered (composeOverview renders them when sent): a first recomputation queues
-   * tens of thousands, and a rendered one weighs some 25 kB.
+   * Queues the overviews in bulk and records the lists sent. They wait unrendered, without their
+   * unsubscribe link (composeOverview renders them and issues the link when sent): a first
+   * recomputation queues tens of thousands, a change in a town-sized community a hundred, and a
+   * rendered one weighs some 25 kB.
    */
   private async send(manager: EntityManager, overviews: readonly Overview[], at: Date): Promise<number> {
     if (overviews.length === 0) return 0;
     // A recipient is on its own list, so this finds the recipients too.
-    const emails = new Map((await this.records.findRegistered(manager, [...new Set(overviews.flatMap((o) => o.listIds))])).map((r) => [r.buildingId, r.email]));
+    const listed = new Set<string>();
+    for (const overview of overviews) for (const id of overview.listIds) listed.add(id);
+    const emails = await this.records.registeredEmails(manager, [...listed]);
     const recipients = overviews.filter((overview) => emails.has(overview.recipientId));
     // Over a recipient's cap, the overview waits: its list is not recorded as sent, so the nightly full pass sends it.
     const allowed = await this.quota.reserveMany(manager, recipients.map((overview) => emails.get(overview.recipientId)!), 'overviews');
     const sendable = recipients.filter((overview) => allowed.has(emails.get(overview.recipientId)!));
-    const links = await this.tokens.issueMany(manager, sendable.map((overview) => overview.recipientId), 'unsubscribe', null);
     const entries = sendable.map(
-      (overview, index): OutboxEntry => ({
+      (overview): OutboxEntry => ({
         // One mail per change of a recipient's list: the key names the change, so a run repeated after a crash queues nothing twice.
         idempotencyKey: `overview:${overview.recipientId}:${overview.previousDigest}:${overview.digest}`,
         kind: 'contact-overview',
         buildingId: overview.recipientId,
         mentions: overview.listIds.filter((id) => emails.has(id)),
         composer: OVERVIEW_COMPOSER,
-        data: { autarkyPercent: overview.autarkyPercent, unsubscribeToken: links[index].token },
+        data: { autarkyPercent: overview.autarkyPercent },
       }),
     );
     const queued = await this.mail.enqueueMany(manager, entries);
@@ -215,18 +221,21 @@ export class ContactNotifier implements OnModuleInit {
 
   /**
    * Renders a queued overview from the records as they are when it is sent: the members it names
-   * that are still full registrations, with their current details. Null once its recipient has left.
+   * that are still full registrations, with their current details, and a fresh unsubscribe link for
+   * its recipient. Null once its recipient has left.
    */
   async composeOverview({ buildingId, mentions, data }: QueuedMailContext): Promise<RenderedMessage | null> {
-    const { autarkyPercent, unsubscribeToken } = data;
-    if (typeof autarkyPercent !== 'number' || typeof unsubscribeToken !== 'string' || !buildingId) {
-      throw new OutboxPayloadError('not a contact overview');
-    }
-    const records = new Map((await this.records.findRegistered(this.dataSource.manager, [buildingId, ...mentions])).map((r) => [r.buildingId, r]));
-    const recipient = records.get(buildingId);
-    if (!recipient) return null;
-    const listed = mentions.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
-    return { to: recipient.email, ...this.render(contactOverviewMail, recipient, listed, autarkyPercent, unsubscribeToken) };
+    const { autarkyPercent } = data;
+    if (typeof autarkyPercent !== 'number' || !buildingId) throw new OutboxPayloadError('not a contact overview');
+    // Under the recipient's lock: an erasure cannot slip between reading the record and issuing its link.
+    return transactionLockingBuilding(this.dataSource, buildingId, async (manager) => {
+      const records = new Map((await this.records.findRegistered(manager, [buildingId, ...mentions])).map((r) => [r.buildingId, r]));
+      const recipient = records.get(buildingId);
+      if (!recipient) return null;
+      const listed = mentions.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
+      const link = await this.tokens.issue(manager, buildingId, 'unsubscribe', null);
+      return { to: recipient.email, ...this.render(contactOverviewMail, recipient, listed, autarkyPercent, link.token) };
+    });
   }
 
   private render(template: typeof contactOverviewMail, recipient: StoredRecord, members: StoredRecord[], autarkyPercent: number, unsubscribeToken: string, newId?: string): RenderedMail {
