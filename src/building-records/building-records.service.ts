@@ -88,20 +88,14 @@ export class BuildingRecordsService {
   async readConfirmedForCommunities(manager: EntityManager): Promise<SourceRecord[]> {
     const registered = await this.buildings.findConfirmedForCommunities(manager);
     const anonymous = await this.interestPool.findConfirmedForCommunities(manager);
-    return [
-      ...registered.map((row): SourceRecord => ({ ...row, type: 'registered' })),
-      ...anonymous.map((row): SourceRecord => ({ ...row, type: 'anonymous' })),
-    ];
+    return sourceRecords(registered, anonymous);
   }
 
   /** The confirmed records among the given ids, from both tables (an id in neither, or unconfirmed, is absent). */
   async findConfirmedForCommunities(manager: EntityManager, buildingIds: readonly string[]): Promise<SourceRecord[]> {
     const registered = await this.buildings.findConfirmedByIds(manager, buildingIds);
     const anonymous = await this.interestPool.findConfirmedByIds(manager, buildingIds);
-    return [
-      ...registered.map((row): SourceRecord => ({ ...row, type: 'registered' })),
-      ...anonymous.map((row): SourceRecord => ({ ...row, type: 'anonymous' })),
-    ];
+    return sourceRecords(registered, anonymous);
   }
 
   /** Stores the record in the table of the owner's choice, taking it out of the other one. */
@@ -205,4 +199,16 @@ export class BuildingRecordsService {
       after = page[page.length - 1].buildingId;
     }
   }
+}
+
+/**
+ * The rows of both tables as source records, each labelled with its table in place: a full pass
+ * reads a country's confirmed records, and a labelled copy of each would double them in memory.
+ */
+function sourceRecords(registered: CommunityInputRow[], anonymous: CommunityInputRow[]): SourceRecord[] {
+  const label = (rows: CommunityInputRow[], type: RecordType): SourceRecord[] => {
+    for (const row of rows) (row as SourceRecord).type = type;
+    return rows as SourceRecord[];
+  };
+  return label(registered, 'registered').concat(label(anonymous, 'anonymous'));
 }

@@ -14,9 +14,9 @@ import { compareIds } from '../engine/community-id';
 import { ContactMember, contactMemberOf } from '../engine/contact-lists';
 import { ContactNotifier } from '../notifications/contact-notifier.service';
 import { cellCounts } from '../public/map-grid';
-import { CommunityRow, CommunityStore } from '../store/community.store';
+import { CommunityRow, CommunityStore, SnapshotRow } from '../store/community.store';
 import { PublicMapStore } from '../store/public-map.store';
-import { communityRowOf, communitySettings, snapshotRowOf } from './community-geometry';
+import { communityRowOf, communitySettings, CommunitySettings, snapshotRowOf } from './community-geometry';
 import { ContactListWork, IncrementalRecomputation } from './incremental-recomputation';
 import { RecomputationTrigger } from './recomputation-trigger';
 
@@ -184,13 +184,18 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     return { kind: 'changes', communities: lists.communities.size, notifications, changes: work.buildingIds.length + work.communityIds.length };
   }
 
+  /** Every confirmed record as a snapshot row, by id; the records as read are garbage once this returns. */
+  private async readSnapshot(manager: EntityManager, settings: CommunitySettings): Promise<SnapshotRow[]> {
+    const sources = (await this.records.readConfirmedForCommunities(manager)).sort((a, b) => compareIds(a.building_id, b.building_id));
+    return sources.map((source: SourceRecord) => snapshotRowOf(source, settings));
+  }
+
   /** Recomputes everything from the confirmed records, keeping the ids of communities that keep their members. */
   private async fullPassWithin(manager: EntityManager, options: RecomputeOptions = {}): Promise<SeededRecomputeOutcome> {
     const at = new Date();
     const settings = communitySettings(this.config);
     const coveredChanges = await this.store.lastPendingId(manager);
-    const sources = (await this.records.readConfirmedForCommunities(manager)).sort((a, b) => compareIds(a.building_id, b.building_id));
-    const snapshot = sources.map((source: SourceRecord) => snapshotRowOf(source, settings));
+    const snapshot = await this.readSnapshot(manager, settings);
     const ranked = buildCommunities(snapshot, { radiusM: settings.radiusM, minSamples: settings.minSamples });
     const communities = withCommunityIds(ranked, await this.store.findMemberships(manager), settings.idKey);
     const rows: CommunityRow[] = [];
