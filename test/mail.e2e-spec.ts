@@ -212,7 +212,11 @@ describe(`Mail outbox (${defaultMode()} database)`, () => {
         }
         const to = recipients.get(mail.buildingId!);
         if (!to) return Promise.resolve(null);
-        return Promise.resolve({ to, subject: 'Grüezi', text: `Hello ${String(mail.data.name)}, neighbours: ${mail.mentions.join(', ')}`, html: '<p>Hello</p>' });
+        return Promise.resolve({
+          message: { to, subject: 'Grüezi', text: `Hello ${String(mail.data.name)}, neighbours: ${mail.mentions.join(', ')}`, html: '<p>Hello</p>' },
+          // as a feature's composer names only buildings still registered
+          mentions: mail.mentions.filter((id) => id !== 'n-2'),
+        });
       });
     });
 
@@ -233,6 +237,17 @@ describe(`Mail outbox (${defaultMode()} database)`, () => {
       const [mail] = mailsTo(smtp, address);
       expect(mail.body).toContain('Hello Anna, neighbours: n-1, n-2');
       expect(await onlyRow(sut.dataSource, buildingId)).toMatchObject({ status: 'sent', payload: null });
+    });
+
+    it('should hold the buildings it may name sealed while it waits and record the ones it named once sent', async () => {
+      const buildingId = unique('b');
+      await queue(buildingId);
+      expect(await onlyRow(sut.dataSource, buildingId)).toMatchObject({ status: 'pending', mentions: [] });
+      recipients.set(buildingId, `${unique('named')}@example.ch`);
+
+      await sut.app.get(OutboxWorker).deliverDue();
+
+      expect(await onlyRow(sut.dataSource, buildingId)).toMatchObject({ status: 'sent', mentions: ['n-1'] });
     });
 
     it('should drop it, sending nothing, when its recipient left before it was sent', async () => {

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DeferredMessage, OutboxPayloadError, RenderedMessage } from './outbox-crypto';
 
-/** A queued mail as its composer sees it: the building it is addressed to, the ones it names (in order), its data. */
+/** A queued mail as its composer sees it: the building it is addressed to, the ones it may name (in order), its data. */
 export type QueuedMailContext = { buildingId: string | null; mentions: readonly string[]; data: Record<string, unknown> };
 
+/** A composed mail and the buildings whose details it really names: the row records them as its mentions once sent. */
+export type ComposedMail = { message: RenderedMessage; mentions: string[] };
+
 /** Renders a mail at send time from current records; null when it is no longer due (its recipient has left). */
-export type MailComposer = (mail: QueuedMailContext) => Promise<RenderedMessage | null>;
+export type MailComposer = (mail: QueuedMailContext) => Promise<ComposedMail | null>;
 
 /**
  * The composers of mails that wait in the outbox unrendered. The feature that queues such a mail
@@ -22,9 +25,9 @@ export class MailComposers {
   }
 
   /** Throws OutboxPayloadError (a permanent failure) for an unknown composer or data it refuses. */
-  compose(message: DeferredMessage, mail: Omit<QueuedMailContext, 'data'>): Promise<RenderedMessage | null> {
+  compose(message: DeferredMessage, buildingId: string | null): Promise<ComposedMail | null> {
     const composer = this.composers.get(message.composer);
     if (!composer) throw new OutboxPayloadError(`no composer "${message.composer}"`);
-    return composer({ ...mail, data: message.data });
+    return composer({ buildingId, mentions: message.mentions, data: message.data });
   }
 }

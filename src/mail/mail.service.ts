@@ -15,14 +15,29 @@ export type OutboxEntry = {
   kind: string;
   /** The building the mail is addressed to. */
   buildingId: string | null;
-  /** Other buildings whose personal data appears in the body (e.g. the neighbours in a contact list), in the order it names them. */
+  /**
+   * Other buildings whose personal data appears in the body (e.g. the neighbours in a contact list), in
+   * the order it names them; for a mail composed when sent, the ones it may name.
+   */
   mentions?: string[];
-} & (RenderedMessage | DeferredMessage);
+} & (RenderedMessage | Omit<DeferredMessage, 'mentions'>);
+
+function uniqueMentions(entry: OutboxEntry): string[] {
+  return [...new Set(entry.mentions ?? [])];
+}
 
 function payloadOf(entry: OutboxEntry): OutboxPayload {
-  if ('composer' in entry) return { composer: entry.composer, data: entry.data };
+  if ('composer' in entry) return { composer: entry.composer, data: entry.data, mentions: uniqueMentions(entry) };
   const { to, subject, text, html, headers } = entry;
   return { to, subject, text, html, ...(headers ? { headers } : {}) };
+}
+
+/**
+ * The row's mentions while the mail waits: a rendered mail's (erasure finds and drops it by them);
+ * none for one composed when sent, which keeps them sealed and names only the still registered.
+ */
+function queuedMentions(entry: OutboxEntry): string[] {
+  return 'composer' in entry ? [] : uniqueMentions(entry);
 }
 
 /** One mail, in constant SQL: every registration queues one, so no query is built per request. */
@@ -71,7 +86,7 @@ export class MailService {
       this.cipher.opaqueKey(entry.idempotencyKey),
       entry.kind,
       entry.buildingId,
-      [...new Set(entry.mentions ?? [])],
+      queuedMentions(entry),
       this.cipher.seal(payloadOf(entry)),
     ];
   }
@@ -93,7 +108,7 @@ export class MailService {
           batch.map((entry) => this.cipher.opaqueKey(entry.idempotencyKey)),
           batch.map((entry) => entry.kind),
           batch.map((entry) => entry.buildingId),
-          batch.map((entry) => JSON.stringify([...new Set(entry.mentions ?? [])])),
+          batch.map((entry) => JSON.stringify(queuedMentions(entry))),
           this.cipher.sealMany(batch.map(payloadOf)),
         ],
       );
@@ -104,7 +119,9 @@ export class MailService {
 
   /**
    * Erasure: drops every unsent mail addressed to or mentioning the building, and removes the
-   * building id from sent ones (which no longer hold a payload). Afterwards no row refers to it.
+   * building id from sent ones (which no longer hold a payload). Afterwards no row refers to it in
+   * clear. A mail composed when sent that may name it (a contact overview to someone else) stays: its
+   * list is sealed, and its composer names only buildings still registered when it is sent.
    * Returns the Message-IDs of all those mails, computed before the rows forget the building: once
    * the caller's transaction has committed, discardCopies() deletes what the transport kept of them.
    */

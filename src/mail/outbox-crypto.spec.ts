@@ -63,7 +63,7 @@ describe('outbox crypto', () => {
   });
 
   it('should round-trip a message composed when it is sent', () => {
-    const deferred: OutboxPayload = { composer: 'contact-overview', data: { autarkyPercent: 42 } };
+    const deferred: OutboxPayload = { composer: 'contact-overview', data: { autarkyPercent: 42 }, mentions: ['b-1', 'b-2'] };
     const payload = encryptPayload(key, deferred);
     expect(decryptPayload(key, payload)).toEqual(deferred);
     expect(payload.toString('latin1')).not.toContain('secret-token');

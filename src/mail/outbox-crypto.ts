@@ -13,14 +13,17 @@ export type RenderedMessage = {
 };
 
 /**
- * A message composed when it is sent, by the composer registered under that name, from the row's
- * building ids and this data. Mails that list many people (contact overviews) wait in this form:
- * a first recomputation queues tens of thousands of them, and each rendered one would weigh about
- * 25 kB (50 contacts, twice: text and HTML), where this weighs a few hundred bytes.
+ * A message composed when it is sent, by the composer registered under that name, from its
+ * recipient's building id, the buildings it may name and this data. Mails that list many people
+ * (contact overviews) wait in this form: a first recomputation queues tens of thousands of them, and
+ * each rendered one would weigh about 25 kB (50 contacts, twice: text and HTML), where this weighs a
+ * kilobyte or two. The buildings it may name wait sealed here, not in the row's indexed mentions:
+ * the composer names only those still registered when it is sent, and those become the mentions.
  */
 export type DeferredMessage = {
   composer: string;
   data: Record<string, unknown>;
+  mentions: string[];
 };
 
 /** What the outbox holds for one mail, encrypted. */
@@ -33,7 +36,9 @@ export function isDeferred(payload: OutboxPayload): payload is DeferredMessage {
 function isOutboxPayload(value: unknown): value is OutboxPayload {
   if (typeof value !== 'object' || value === null) return false;
   const payload = value as Record<string, unknown>;
-  if ('composer' in payload) return typeof payload.composer === 'string' && typeof payload.data === 'object' && payload.data !== null;
+  if ('composer' in payload) {
+    return typeof payload.composer === 'string' && typeof payload.data === 'object' && payload.data !== null && Array.isArray(payload.mentions);
+  }
   return typeof payload.to === 'string' && typeof payload.subject === 'string';
 }
 

@@ -7,8 +7,8 @@ import { Env } from '../config/env.validation';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { rowsOf } from '../database/query-result';
 import { MailTransport } from './mail-transport';
-import { MailComposers } from './mail-composers';
-import { isDeferred, OutboxCipher, OutboxPayload, OutboxPayloadError, RenderedMessage } from './outbox-crypto';
+import { ComposedMail, MailComposers } from './mail-composers';
+import { isDeferred, OutboxCipher, OutboxPayload, OutboxPayloadError } from './outbox-crypto';
 
 /** While a worker sends a claimed mail, no other worker (replica) picks it up. */
 export const OUTBOX_LEASE_SECONDS = 60;
@@ -197,23 +197,23 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       await this.failPermanently(row, error instanceof OutboxPayloadError ? error.message : `Outbox payload unreadable: ${describe(error)}`);
       return false;
     }
-    let message: RenderedMessage | null;
+    let composed: ComposedMail | null;
     try {
-      message = isDeferred(payload) ? await this.composers.compose(payload, { buildingId: row.building_id, mentions: row.mentions }) : payload;
+      composed = isDeferred(payload) ? await this.composers.compose(payload, row.building_id) : { message: payload, mentions: row.mentions };
     } catch (error) {
       if (error instanceof OutboxPayloadError) await this.failPermanently(row, error.message);
       else await this.markRetry(row, describe(error));
       return false;
     }
-    if (!message) {
-      // Its recipient left between queueing and sending (erasure removes such mails too; this is the race).
+    if (!composed) {
+      // Its composer finds it no longer due: its recipient, or the person it is about, left after it was queued.
       await this.dataSource.query('DELETE FROM mail_outbox WHERE id = $1', [row.id]);
-      this.logger.log(`Mail ${row.id} (${row.kind}) dropped: its recipient is no longer registered`);
+      this.logger.log(`Mail ${row.id} (${row.kind}) dropped: no longer due`);
       return false;
     }
     try {
       await this.transport.send({
-        ...message,
+        ...composed.message,
         from: this.from,
         messageId: messageIdFor(row.idempotency_key, this.domain),
       });
@@ -222,8 +222,8 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
       return false;
     }
     await this.dataSource.query(
-      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), payload = NULL, last_error = NULL WHERE id = $1`,
-      [row.id],
+      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), payload = NULL, last_error = NULL, mentions = $2::text[] WHERE id = $1`,
+      [row.id, composed.mentions],
     );
     return true;
   }

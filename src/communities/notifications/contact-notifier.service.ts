@@ -7,11 +7,11 @@ import { transactionLockingBuilding } from '../../building-records/record-locks'
 import { Env } from '../../config/env.validation';
 import { haversineMeters } from '../../geo/geo';
 import { boxAround } from '../../geo/geo-box';
-import { MailComposers, QueuedMailContext } from '../../mail/mail-composers';
+import { ComposedMail, MailComposers, QueuedMailContext } from '../../mail/mail-composers';
 import { contactOverviewMail, newNeighbourMail, RenderedMail } from '../../mail/mail-templates';
 import { MailQuota } from '../../mail/mail-quota.service';
 import { MailService, OutboxEntry } from '../../mail/mail.service';
-import { OutboxPayloadError, RenderedMessage } from '../../mail/outbox-crypto';
+import { OutboxPayloadError } from '../../mail/outbox-crypto';
 import { unsubscribeUrl } from '../../tokens/token-links';
 import { TokensService } from '../../tokens/tokens.service';
 import { communityEnergy } from '../engine/autarky';
@@ -28,8 +28,11 @@ type CandidateList = { recipientId: string; listIds: string[]; digest: string; a
 /** A contact overview about to be queued: a list that differs from the one its recipient last received. */
 type Overview = CandidateList & { previousDigest: string };
 
-/** Contact overviews wait in the outbox unrendered and are composed by this composer when sent. */
+/** Contact overviews and new-neighbour notes wait in the outbox unrendered and are composed by these composers when sent. */
 const OVERVIEW_COMPOSER = 'contact-overview';
+const NEIGHBOUR_COMPOSER = 'new-neighbour';
+
+type ContactTemplate = typeof contactOverviewMail;
 
 function contactOf(building: StoredRecord, isNew = false): Contact {
   return { address: building.address, email: building.email, phone: building.phone, isNew };
@@ -70,6 +73,7 @@ export class ContactNotifier implements OnModuleInit {
 
   onModuleInit(): void {
     this.composers.register(OVERVIEW_COMPOSER, (mail) => this.composeOverview(mail));
+    this.composers.register(NEIGHBOUR_COMPOSER, (mail) => this.composeNewNeighbour(mail));
   }
 
   private get listSize(): number {
@@ -224,21 +228,36 @@ export class ContactNotifier implements OnModuleInit {
    * that are still full registrations, with their current details, and a fresh unsubscribe link for
    * its recipient. Null once its recipient has left.
    */
-  async composeOverview({ buildingId, mentions, data }: QueuedMailContext): Promise<RenderedMessage | null> {
+  composeOverview(mail: QueuedMailContext): Promise<ComposedMail | null> {
+    return this.compose(contactOverviewMail, mail);
+  }
+
+  /** As composeOverview, the newcomer marked as new; null too once the newcomer has left. */
+  composeNewNeighbour(mail: QueuedMailContext): Promise<ComposedMail | null> {
+    const { newId } = mail.data;
+    if (typeof newId !== 'string') throw new OutboxPayloadError('not a new-neighbour note');
+    return this.compose(newNeighbourMail, mail, newId);
+  }
+
+  private compose(template: ContactTemplate, { buildingId, mentions, data }: QueuedMailContext, newId?: string): Promise<ComposedMail | null> {
     const { autarkyPercent } = data;
-    if (typeof autarkyPercent !== 'number' || !buildingId) throw new OutboxPayloadError('not a contact overview');
+    if (typeof autarkyPercent !== 'number' || !buildingId) throw new OutboxPayloadError('not a contact mail');
     // Under the recipient's lock: an erasure cannot slip between reading the record and issuing its link.
     return transactionLockingBuilding(this.dataSource, buildingId, async (manager) => {
       const records = new Map((await this.records.findRegistered(manager, [buildingId, ...mentions])).map((r) => [r.buildingId, r]));
       const recipient = records.get(buildingId);
       if (!recipient) return null;
+      if (newId !== undefined && !records.has(newId)) return null;
       const listed = mentions.map((id) => records.get(id)).filter((b): b is StoredRecord => b !== undefined);
       const link = await this.tokens.issue(manager, buildingId, 'unsubscribe', null);
-      return { to: recipient.email, ...this.render(contactOverviewMail, recipient, listed, autarkyPercent, link.token) };
+      return {
+        message: { to: recipient.email, ...this.render(template, recipient, listed, autarkyPercent, link.token, newId) },
+        mentions: listed.map((member) => member.buildingId),
+      };
     });
   }
 
-  private render(template: typeof contactOverviewMail, recipient: StoredRecord, members: StoredRecord[], autarkyPercent: number, unsubscribeToken: string, newId?: string): RenderedMail {
+  private render(template: ContactTemplate, recipient: StoredRecord, members: StoredRecord[], autarkyPercent: number, unsubscribeToken: string, newId?: string): RenderedMail {
     return template({
       appName: this.config.get('APP_NAME', { infer: true }),
       recipientAddress: recipient.address,
@@ -250,7 +269,9 @@ export class ContactNotifier implements OnModuleInit {
 
   /**
    * When a full registration is confirmed, its confirmed neighbours within the community radius
-   * hear about it (the new one marked as such), in the confirmation's transaction.
+   * hear about it (the new one marked as such), queued in the confirmation's transaction. The notes
+   * wait unrendered (composeNewNeighbour): in a dense street each of a hundred neighbours would get
+   * a rendered list of a hundred, inside the confirmation's request.
    */
   async notifyNeighboursOfConfirmation(manager: EntityManager, buildingId: string): Promise<number> {
     const [confirmed] = await this.records.findRegistered(manager, [buildingId]);
@@ -268,16 +289,15 @@ export class ContactNotifier implements OnModuleInit {
     const autarkyPercent = communityEnergy(
       members.map((b) => ({ annual_consumption_kwh: b.annualConsumptionKwh, potential_pv_kwp: b.potentialPvKwp })),
     ).autarky_percent;
-    const links = await this.tokens.issueMany(manager, neighbours.map((b) => b.buildingId), 'unsubscribe', null);
     return this.mail.enqueueMany(
       manager,
-      neighbours.map((recipient, index) => ({
+      neighbours.map((recipient) => ({
         idempotencyKey: `new-neighbour:${buildingId}:${confirmed.verifiedAt?.getTime()}:${recipient.buildingId}`,
         kind: 'new-neighbour',
         buildingId: recipient.buildingId,
         mentions: members.map((b) => b.buildingId),
-        to: recipient.email,
-        ...this.render(newNeighbourMail, recipient, members, autarkyPercent, links[index].token, buildingId),
+        composer: NEIGHBOUR_COMPOSER,
+        data: { autarkyPercent, newId: buildingId },
       })),
     );
   }
