@@ -14,7 +14,7 @@ import { compareIds } from '../engine/community-id';
 import { ContactMember, contactMemberOf } from '../engine/contact-lists';
 import { ContactNotifier } from '../notifications/contact-notifier.service';
 import { cellCounts } from '../public/map-grid';
-import { CommunityRow, CommunityStore, SnapshotRow } from '../store/community.store';
+import { CommunityRow, CommunityStore, ListsAround, SnapshotRow } from '../store/community.store';
 import { PublicMapStore } from '../store/public-map.store';
 import { communityRowOf, communitySettings, CommunitySettings, snapshotRowOf } from './community-geometry';
 import { ContactListWork, IncrementalRecomputation } from './incremental-recomputation';
@@ -170,7 +170,8 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
   /** Applies the noted changes, one building at a time, and tells those whose contact list changed. */
   private async applyChangesWithin(manager: EntityManager): Promise<RunOutcome> {
     const work = await this.store.takePendingWork(manager, CHANGES_PER_RUN);
-    if (work.buildingIds.length === 0 && work.communityIds.length === 0) return { kind: 'changes', communities: 0, notifications: 0, changes: 0 };
+    const changes = work.buildingIds.length + work.communityIds.length + work.around.length;
+    if (changes === 0) return { kind: 'changes', communities: 0, notifications: 0, changes: 0 };
     const settings = communitySettings(this.config);
     const current = new Map((await this.records.findConfirmedForCommunities(manager, work.buildingIds)).map((record) => [record.building_id, record]));
     const lists = new ContactListWork();
@@ -179,9 +180,24 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
       if (await this.incremental.apply(manager, buildingId, current.get(buildingId) ?? null, settings, lists)) publicChanged = true;
     }
     for (const communityId of work.communityIds) lists.all(communityId);
+    await this.listsAround(manager, work.around, lists);
     if (publicChanged) await this.map.bumpVersion(manager);
     const notifications = await this.notifier.notifyWork(manager, lists, new Date());
-    return { kind: 'changes', communities: lists.communities.size, notifications, changes: work.buildingIds.length + work.communityIds.length };
+    return { kind: 'changes', communities: lists.communities.size, notifications, changes };
+  }
+
+  /**
+   * Lists to look at around members, as they stand now; where such a member has since left the
+   * community or its contact order, the community's lists are all looked at.
+   */
+  private async listsAround(manager: EntityManager, around: readonly ListsAround[], lists: ContactListWork): Promise<void> {
+    if (around.length === 0) return;
+    const anchors = new Map((await this.store.snapshotOf(manager, around.map((entry) => entry.buildingId))).map((row) => [row.building_id, row]));
+    for (const { communityId, buildingId } of around) {
+      const anchor = anchors.get(buildingId);
+      if (anchor?.community_id === communityId && anchor.registered) lists.around(communityId, anchor);
+      else lists.all(communityId);
+    }
   }
 
   /** Every confirmed record as a snapshot row, by id; the records as read are garbage once this returns. */

@@ -31,7 +31,10 @@ export type CommunityRow = {
 /** A confirmed full registration of a community, as its contact list is cut. */
 export type ContactMemberRow = { building_id: string; z_key: number; confirmed_at: Date };
 
-export type PendingWork = { buildingIds: string[]; communityIds: string[] };
+/** A community's contact lists to look at around one of its members (where a member left, the next one). */
+export type ListsAround = { communityId: string; buildingId: string };
+
+export type PendingWork = { buildingIds: string[]; communityIds: string[]; around: ListsAround[] };
 
 const SNAPSHOT_COLUMNS =
   'building_id, community_id, registered, lat, lon, public_lat, public_lon, annual_consumption_kwh, potential_pv_kwp, z_key, confirmed_at';
@@ -296,14 +299,27 @@ export class CommunityStore {
     await manager.query('INSERT INTO community_pending_changes (building_id) SELECT unnest($1::varchar[])', [buildingIds]);
   }
 
-  /** An erased building's noted changes go with it: they would only name it. */
+  /**
+   * An erased building's noted changes go with it: they would only name it. Lists to look at around
+   * it are then looked at throughout its community instead.
+   */
   async forgetPendingChanges(manager: EntityManager, buildingId: string): Promise<void> {
+    await manager.query('UPDATE community_pending_changes SET building_id = NULL WHERE building_id = $1 AND community_id IS NOT NULL', [buildingId]);
     await manager.query('DELETE FROM community_pending_changes WHERE building_id = $1', [buildingId]);
   }
 
   async noteContactListChecks(manager: EntityManager, communityIds: readonly string[]): Promise<void> {
     if (communityIds.length === 0) return;
     await manager.query('INSERT INTO community_pending_changes (community_id) SELECT unnest($1::varchar[])', [communityIds]);
+  }
+
+  /** Lists to look at around members (a row naming both a community and a building). */
+  async noteContactListsAround(manager: EntityManager, around: readonly ListsAround[]): Promise<void> {
+    if (around.length === 0) return;
+    await manager.query('INSERT INTO community_pending_changes (community_id, building_id) SELECT * FROM unnest($1::varchar[], $2::varchar[])', [
+      around.map((entry) => entry.communityId),
+      around.map((entry) => entry.buildingId),
+    ]);
   }
 
   /** Takes (deletes) the oldest pending work in the caller's transaction: a rollback gives it back. */
@@ -315,9 +331,15 @@ export class CommunityStore {
       [limit],
     );
     const rows = rowsOf<{ building_id: string | null; community_id: string | null }>(result);
-    const buildingIds = [...new Set(rows.map((row) => row.building_id).filter((id): id is string => id !== null))];
-    const communityIds = [...new Set(rows.map((row) => row.community_id).filter((id): id is string => id !== null))];
-    return { buildingIds, communityIds };
+    const buildingIds = new Set<string>();
+    const communityIds = new Set<string>();
+    const around = new Map<string, ListsAround>();
+    for (const { building_id: buildingId, community_id: communityId } of rows) {
+      if (buildingId && communityId) around.set(`${communityId}\n${buildingId}`, { communityId, buildingId });
+      else if (buildingId) buildingIds.add(buildingId);
+      else if (communityId) communityIds.add(communityId);
+    }
+    return { buildingIds: [...buildingIds], communityIds: [...communityIds], around: [...around.values()] };
   }
 
   async hasPendingWork(manager: EntityManager): Promise<boolean> {

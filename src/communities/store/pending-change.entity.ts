@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * Work for the next recomputation, written in the transaction of the change that causes it: a
- * building whose record changed, or a community whose contact lists must be looked at again.
+ * building whose record changed (building only), a community whose contact lists must all be looked
+ * at again (community only), or the lists of a community around one of its members (both).
  * Survives restarts and is shared by all replicas.
  */
 @Entity({ name: 'community_pending_changes' })
