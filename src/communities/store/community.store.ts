@@ -213,16 +213,12 @@ export class CommunityStore {
     await manager.query('DELETE FROM communities WHERE id = ANY($1::varchar[])', [ids]);
   }
 
-  /**
-   * Member ids of every community, for keeping community ids stable in a full pass. Joined into one
-   * text per community and split here: the driver parses a text[] one character at a time, which
-   * for a country's members made more garbage than the rest of the pass (ids never hold a newline).
-   */
+  /** Member ids of every community, for keeping community ids stable in a full pass. */
   async findMemberships(manager: EntityManager): Promise<Map<string, string[]>> {
-    const rows = await manager.query<{ community_id: string; ids: string }[]>(
-      `SELECT community_id, string_agg(building_id, E'\n' ORDER BY building_id COLLATE "C") AS ids FROM community_buildings WHERE community_id IS NOT NULL GROUP BY community_id`,
+    const rows = await manager.query<{ community_id: string; ids: string[] }[]>(
+      'SELECT community_id, array_agg(building_id ORDER BY building_id COLLATE "C") AS ids FROM community_buildings WHERE community_id IS NOT NULL GROUP BY community_id',
     );
-    return new Map(rows.map((row) => [row.community_id, row.ids.split('\n')]));
+    return new Map(rows.map((row) => [row.community_id, row.ids]));
   }
 
   /** Which community each building belongs to (for the export). */
