@@ -10,7 +10,7 @@ import { encryptMessage } from '../src/mail/outbox-crypto';
 import { messageIdFor, OUTBOX_LEASE_SECONDS, OutboxWorker } from '../src/mail/outbox.worker';
 import { ReceivedMail, SmtpTestServer, startSmtpTestServer } from './helpers/smtp-test-server';
 import { startTestApp, TestApp } from './helpers/test-app';
-import { createTestDatabase, defaultMode, TestDatabase, testEnv } from './helpers/test-database';
+import { createTestDatabase, defaultMode, TEST_APP_SECRET, TestDatabase, testEnv } from './helpers/test-database';
 
 /** Polling effectively off: the tests drive delivery through deliverDue(). */
 const MANUAL = { MAIL_POLL_INTERVAL_MS: '600000', MAIL_FROM: 'LEG Test <noreply@leg-test.ch>' };
@@ -247,6 +247,21 @@ describe(`Mail outbox (${defaultMode()} database)`, () => {
 
       await sut.app.get(OutboxWorker).deliverDue();
 
+      expect(await onlyRow(sut.dataSource, buildingId)).toMatchObject({ status: 'sent', mentions: ['n-1'] });
+    });
+
+    it('should still compose one queued before its list was sealed, from the list in its row', async () => {
+      const buildingId = unique('b');
+      const address = `${unique('earlier')}@example.ch`;
+      recipients.set(buildingId, address);
+      await sut.dataSource.query(
+        `INSERT INTO mail_outbox (idempotency_key, kind, building_id, mentions, payload) VALUES ($1, 'test-deferred', $2, $3::text[], $4)`,
+        [unique('earlier-key'), buildingId, ['n-1', 'n-2'], encryptMessage(TEST_APP_SECRET, { composer: 'test-greeting', data: { name: 'Anna' } })],
+      );
+
+      await sut.app.get(OutboxWorker).deliverDue();
+
+      expect(mailsTo(smtp, address)[0].body).toContain('Hello Anna, neighbours: n-1, n-2');
       expect(await onlyRow(sut.dataSource, buildingId)).toMatchObject({ status: 'sent', mentions: ['n-1'] });
     });
 

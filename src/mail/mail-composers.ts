@@ -24,10 +24,13 @@ export class MailComposers {
     this.composers.set(name, composer);
   }
 
-  /** Throws OutboxPayloadError (a permanent failure) for an unknown composer or data it refuses. */
-  compose(message: DeferredMessage, buildingId: string | null): Promise<ComposedMail | null> {
+  /**
+   * Composes a queued mail of its row (addressed to `row.buildingId`). Throws OutboxPayloadError (a
+   * permanent failure) for an unknown composer or data it refuses.
+   */
+  compose(message: DeferredMessage, row: { buildingId: string | null; mentions: readonly string[] }): Promise<ComposedMail | null> {
     const composer = this.composers.get(message.composer);
     if (!composer) throw new OutboxPayloadError(`no composer "${message.composer}"`);
-    return composer({ buildingId, mentions: message.mentions, data: message.data });
+    return composer({ buildingId: row.buildingId, mentions: message.mentions ?? row.mentions, data: message.data });
   }
 }

@@ -23,7 +23,8 @@ export type RenderedMessage = {
 export type DeferredMessage = {
   composer: string;
   data: Record<string, unknown>;
-  mentions: string[];
+  /** Absent from mails queued before the list was sealed here: theirs is still the row's. */
+  mentions?: string[];
 };
 
 /** What the outbox holds for one mail, encrypted. */
@@ -37,7 +38,7 @@ function isOutboxPayload(value: unknown): value is OutboxPayload {
   if (typeof value !== 'object' || value === null) return false;
   const payload = value as Record<string, unknown>;
   if ('composer' in payload) {
-    return typeof payload.composer === 'string' && typeof payload.data === 'object' && payload.data !== null && Array.isArray(payload.mentions);
+    return typeof payload.composer === 'string' && typeof payload.data === 'object' && payload.data !== null && (payload.mentions === undefined || Array.isArray(payload.mentions));
   }
   return typeof payload.to === 'string' && typeof payload.subject === 'string';
 }

@@ -199,7 +199,9 @@ export class OutboxWorker implements OnApplicationBootstrap, BeforeApplicationSh
     }
     let composed: ComposedMail | null;
     try {
-      composed = isDeferred(payload) ? await this.composers.compose(payload, row.building_id) : { message: payload, mentions: row.mentions };
+      composed = isDeferred(payload)
+        ? await this.composers.compose(payload, { buildingId: row.building_id, mentions: row.mentions })
+        : { message: payload, mentions: row.mentions };
     } catch (error) {
       if (error instanceof OutboxPayloadError) await this.failPermanently(row, error.message);
       else await this.markRetry(row, describe(error));

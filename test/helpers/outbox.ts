@@ -13,13 +13,15 @@ const NOTHING: RenderedMessage = { to: '', subject: '', text: '', html: '' };
  * composers are given; otherwise their text is empty.
  */
 export async function readOutbox(dataSource: DataSource, composers?: MailComposers): Promise<QueuedMail[]> {
-  const rows = await dataSource.query<{ id: string; kind: string; building_id: string | null; status: string; payload: Buffer | null }[]>(
-    'SELECT id, kind, building_id, status, payload FROM mail_outbox ORDER BY id',
+  const rows = await dataSource.query<{ id: string; kind: string; building_id: string | null; mentions: string[]; status: string; payload: Buffer | null }[]>(
+    'SELECT id, kind, building_id, mentions, status, payload FROM mail_outbox ORDER BY id',
   );
   const mails: QueuedMail[] = [];
   for (const row of rows) {
     const payload = row.payload ? decryptMessage(TEST_APP_SECRET, row.payload) : NOTHING;
-    const message = isDeferred(payload) ? ((await composers?.compose(payload, row.building_id))?.message ?? NOTHING) : payload;
+    const message = isDeferred(payload)
+      ? ((await composers?.compose(payload, { buildingId: row.building_id, mentions: row.mentions }))?.message ?? NOTHING)
+      : payload;
     mails.push({ id: row.id, kind: row.kind, buildingId: row.building_id, status: row.status, ...message });
   }
   return mails;
