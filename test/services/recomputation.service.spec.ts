@@ -6,6 +6,7 @@ import { haversineMeters, LatLon, offsetMeters } from '../../src/geo/geo';
 import { CommunityChanges } from '../../src/communities/recomputation/community-changes.service';
 import { RecomputationService } from '../../src/communities/recomputation/recomputation.service';
 import { CommunityStore } from '../../src/communities/store/community.store';
+import { compareIds, countOverlaps, Overlap } from '../../src/communities/engine/community-id';
 import { uniqueBuildingId } from '../helpers/factories';
 import { readOutbox } from '../helpers/outbox';
 import { ServiceContext, startServiceContext } from '../helpers/service-context';
@@ -94,6 +95,24 @@ describe(RecomputationService.name, () => {
     await sut.recomputeNow();
 
     expect(await communityOf(a)).toBe(before);
+  });
+
+  it('should count in the database the members new communities share with the stored ones, as the engine counts them from the memberships', async () => {
+    const place = newPlace();
+    const [a, b, c, d, e] = [await add(place), await add(offsetMeters(place, 50, 0)), await add(offsetMeters(place, 100, 0))]
+      .concat([await add(offsetMeters(place, 0, 3000)), await add(offsetMeters(place, 50, 3000))]);
+    await sut.recomputeNow();
+    // a split, a merge of both communities with a stranger, and a batch of unknown ids large enough that the count takes two statements
+    const unknown = Array.from({ length: 10_000 }, (_, i) => `unknown-${i}`);
+    const next = [[a], unknown, [b, c, d, 'stranger'], [e]];
+
+    const counted = await store.overlapsWithPrevious(manager, next);
+
+    const expected = countOverlaps(next, await store.findMemberships(manager));
+    const order = (x: Overlap, y: Overlap): number => x.next - y.next || compareIds(x.previousId, y.previousId);
+    expect(counted.sort(order)).toEqual(expected.sort(order));
+    expect(counted.map((overlap) => [overlap.next, overlap.shared]).sort((x, y) => x[0] - y[0] || y[1] - x[1])).toEqual([[0, 1], [2, 2], [2, 1], [3, 1]]);
+    expect(await store.previousCommunityIds(manager)).toEqual(expect.arrayContaining([...new Set(counted.map((overlap) => overlap.previousId))]));
   });
 
   it('should have work while changes are noted, and apply them one by one without a full pass', async () => {

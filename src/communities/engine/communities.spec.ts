@@ -1,6 +1,6 @@
 import { energyFromTotals, energyStepByStep } from './autarky';
-import { buildCommunities, communityPolygonOf, EngineBuilding, withCommunityIds } from './communities';
-import { communityIdFor, compareIds } from './community-id';
+import { buildCommunities, communityPolygonOf, EngineBuilding } from './communities';
+import { compareIds } from './community-id';
 import { ClusterOptions, clusterPoints } from './dbscan';
 import { EARTH_RADIUS_M, offsetMeters } from '../../geo/geo';
 
@@ -166,17 +166,6 @@ describe(`${buildCommunities.name} against the step-by-step pipeline`, () => {
         }
       });
     }
-  });
-});
-
-describe(withCommunityIds.name, () => {
-  it('should attach reused and fresh ids in one call', () => {
-    const communities = [{ member_ids: ['a', 'b', 'n'] }, { member_ids: ['p', 'q'] }];
-    const previous = new Map([['c_kept', ['a', 'b']]]);
-    expect(withCommunityIds(communities, previous)).toEqual([
-      { member_ids: ['a', 'b', 'n'], community_id: 'c_kept' },
-      { member_ids: ['p', 'q'], community_id: communityIdFor(['p', 'q']) },
-    ]);
   });
 });
 

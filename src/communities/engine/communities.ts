@@ -1,5 +1,5 @@
 import { energyFromTotals } from './autarky';
-import { assignCommunityIds, compareIds } from './community-id';
+import { compareIds } from './community-id';
 import { ClusterOptions, clusterLabels, NOISE } from './dbscan';
 import { LatLon } from '../../geo/geo';
 import { orderOfIds } from './id-order';
@@ -88,20 +88,6 @@ function clusterCount(labels: Int32Array): number {
 
 function byRank(a: RankedCommunity, b: RankedCommunity): number {
   return b.autarky_percent - a.autarky_percent || b.num_members - a.num_members || compareIds(a.member_ids[0], b.member_ids[0]);
-}
-
-/** The communities with their stable ids: see assignCommunityIds. */
-export function withCommunityIds<C extends { member_ids: string[] }>(
-  communities: readonly C[],
-  previous: ReadonlyMap<string, readonly string[]>,
-  secret?: Buffer | string,
-): (C & { community_id: string })[] {
-  const ids = assignCommunityIds(
-    communities.map((c) => c.member_ids),
-    previous,
-    secret,
-  );
-  return communities.map((c, i) => ({ ...c, community_id: ids[i] }));
 }
 
 /**

@@ -21,7 +21,8 @@ function hashedId(key: string, secret?: Buffer | string): string {
   return ID_PREFIX + hash.update(key, 'utf8').digest('hex').slice(0, ID_HEX_CHARS);
 }
 
-interface Overlap {
+/** Members that a new community (by its index) shares with a previous community. */
+export interface Overlap {
   next: number;
   previousId: string;
   shared: number;
@@ -42,7 +43,19 @@ export function assignCommunityIds(
   previous: ReadonlyMap<string, readonly string[]>,
   secret?: Buffer | string,
 ): string[] {
-  const overlaps = countOverlaps(next, previous);
+  return idsFromOverlaps(next, countOverlaps(next, previous), previous.keys(), secret);
+}
+
+/**
+ * assignCommunityIds from the overlaps already counted (by the database, in a full pass) and every previous
+ * community id, so that the previous memberships need not be held in memory.
+ */
+export function idsFromOverlaps(
+  next: readonly (readonly string[])[],
+  overlaps: Overlap[],
+  previousIds: Iterable<string>,
+  secret?: Buffer | string,
+): string[] {
   const smallestMember = next.map((members) => minimum(members));
   overlaps.sort(
     (a, b) =>
@@ -63,14 +76,14 @@ export function assignCommunityIds(
   }
 
   // A fresh id must not revive a previous community that was not carried over: its contact state is not ours.
-  for (const previousId of previous.keys()) {
+  for (const previousId of previousIds) {
     taken.add(previousId);
   }
   return ids.map((id, index) => id ?? freshId(next[index], taken, secret));
 }
 
 /** One entry per (new community, previous community) pair that share at least one member. */
-function countOverlaps(next: readonly (readonly string[])[], previous: ReadonlyMap<string, readonly string[]>): Overlap[] {
+export function countOverlaps(next: readonly (readonly string[])[], previous: ReadonlyMap<string, readonly string[]>): Overlap[] {
   const previousIdOf = new Map<string, string>();
   for (const [previousId, members] of previous) {
     for (const member of members) {

@@ -9,8 +9,8 @@ import { advisoryKey, lockForTransaction } from '../../common/advisory-lock';
 import { Env } from '../../config/env.validation';
 import { OutboxWorker } from '../../mail/outbox.worker';
 import { JobCoordinator } from '../../scheduling/job-coordinator.service';
-import { buildCommunities, withCommunityIds } from '../engine/communities';
-import { compareIds } from '../engine/community-id';
+import { buildCommunities } from '../engine/communities';
+import { compareIds, idsFromOverlaps } from '../engine/community-id';
 import { ContactMember, contactMemberOf } from '../engine/contact-lists';
 import { ContactNotifier } from '../notifications/contact-notifier.service';
 import { cellCounts } from '../public/map-grid';
@@ -213,7 +213,9 @@ export class RecomputationService implements OnApplicationBootstrap, OnApplicati
     const coveredChanges = await this.store.lastPendingId(manager);
     const snapshot = await this.readSnapshot(manager, settings);
     const ranked = buildCommunities(snapshot, { radiusM: settings.radiusM, minSamples: settings.minSamples });
-    const communities = withCommunityIds(ranked, await this.store.findMemberships(manager), settings.idKey);
+    const members = ranked.map((community) => community.member_ids);
+    const ids = idsFromOverlaps(members, await this.store.overlapsWithPrevious(manager, members), await this.store.previousCommunityIds(manager), settings.idKey);
+    const communities = ranked.map((community, index) => ({ ...community, community_id: ids[index] }));
     const rows: CommunityRow[] = [];
     const contactCommunities = new Map<string, { autarkyPercent: number; members: ContactMember[] }>();
     for (const community of communities) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { affectedCount, rowsOf } from '../../database/query-result';
 import { LatLonBox as BoundingBox } from '../../geo/geo-box';
+import type { Overlap } from '../engine/community-id';
 
 /** A confirmed registration as the communities see it (see CommunityBuilding), as rows come back. */
 export type SnapshotRow = {
@@ -219,6 +220,45 @@ export class CommunityStore {
       'SELECT community_id, array_agg(building_id ORDER BY building_id COLLATE "C") AS ids FROM community_buildings WHERE community_id IS NOT NULL GROUP BY community_id',
     );
     return new Map(rows.map((row) => [row.community_id, row.ids]));
+  }
+
+  /**
+   * The members each new community (by its index in `next`) shares with each previous community, counted by the
+   * database a batch of communities at a time: a full pass at country scale cannot afford every previous
+   * membership as strings in memory. Together with previousCommunityIds, what assignCommunityIds needs.
+   */
+  async overlapsWithPrevious(manager: EntityManager, next: readonly (readonly string[])[]): Promise<Overlap[]> {
+    const overlaps: Overlap[] = [];
+    let buildingIds: string[] = [];
+    let indexes: number[] = [];
+    const flush = async (): Promise<void> => {
+      if (buildingIds.length === 0) return;
+      const rows = await manager.query<{ next: number; previous_id: string; shared: number }[]>(
+        `SELECT n.next, c.community_id AS previous_id, count(*)::int AS shared
+         FROM unnest($1::varchar[], $2::int[]) AS n(building_id, next)
+         JOIN community_buildings c ON c.building_id = n.building_id
+         WHERE c.community_id IS NOT NULL
+         GROUP BY n.next, c.community_id`,
+        [buildingIds, indexes],
+      );
+      for (const row of rows) overlaps.push({ next: row.next, previousId: row.previous_id, shared: row.shared });
+      buildingIds = [];
+      indexes = [];
+    };
+    for (let index = 0; index < next.length; index++) {
+      for (const member of next[index]) {
+        buildingIds.push(member);
+        indexes.push(index);
+      }
+      if (buildingIds.length >= WRITE_BATCH) await flush();
+    }
+    await flush();
+    return overlaps;
+  }
+
+  async previousCommunityIds(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>('SELECT id FROM communities');
+    return rows.map((row) => row.id);
   }
 
   /** Which community each building belongs to (for the export). */
