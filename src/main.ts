@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { trackForDrain } from './common/http-drain';
@@ -8,6 +9,14 @@ import { openDatabase } from './database/database-target';
 import { DataDirLockedError } from './database/embedded-postgres';
 import { MailTransport } from './mail/mail-transport';
 import { startupBanner } from './startup-banner';
+
+/**
+ * After a major collection V8 lets the heap grow to up to 4× what survived before it collects again. A full
+ * community pass at country scale keeps ~0.55 GiB live and makes as much again in garbage, so a second pass in
+ * the same process peaked at 1.8 GiB with 2 000 000 records; growing by half the live set, at 1.16 GiB. V8 reads
+ * this flag at every collection, so setting it here holds however the service is started.
+ */
+setFlagsFromString('--heap-growing-percent=50');
 
 const logger = new Logger('Bootstrap');
 /** Part of the grace period kept for closing the application and the database after the HTTP drain. */
