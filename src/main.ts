@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
 import { trackForDrain } from './common/http-drain';
+import { limitHeapGrowth } from './config/heap-growth';
 import { loadEnv } from './config/load-env';
 import { InvalidConfigurationError } from './config/env.validation';
 import { openDatabase } from './database/database-target';
@@ -10,13 +10,7 @@ import { DataDirLockedError } from './database/embedded-postgres';
 import { MailTransport } from './mail/mail-transport';
 import { startupBanner } from './startup-banner';
 
-/**
- * After a major collection V8 lets the heap grow to up to 4× what survived before it collects again. A full
- * community pass at country scale keeps ~0.55 GiB live and makes as much again in garbage, so a second pass in
- * the same process peaked at 1.8 GiB with 2 000 000 records; growing by half the live set, at 1.16 GiB. V8 reads
- * this flag at every collection, so setting it here holds however the service is started.
- */
-setFlagsFromString('--heap-growing-percent=50');
+limitHeapGrowth();
 
 const logger = new Logger('Bootstrap');
 /** Part of the grace period kept for closing the application and the database after the HTTP drain. */

@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { formatImportReport, IMPORT_USAGE, lineProgress, parseImportArgs } from '../legacy/import-report';
 import { ImportProgress, LegacyImportService } from '../legacy/legacy-import.service';
+import { limitHeapGrowth } from '../config/heap-growth';
 import { runCli, withCliContext } from './cli-context';
 
 /** npm run import:legacy -- --db <database.json> [--tokens <tokens.json>] [--dry-run] */
+
+limitHeapGrowth();
 
 function terminalProgress(): ImportProgress {
   const bar = new SingleBar({ format: 'Importing [{bar}] {percentage}% | {value}/{total} records | {eta}s left', stream: process.stderr }, Presets.shades_classic);
