@@ -59,9 +59,15 @@ describe(RecomputationService.name, () => {
     return buildingId;
   }
 
-  const communityOf = async (buildingId: string): Promise<string | undefined> => {
-    for (const [id, members] of await store.findMemberships(manager)) if (members.includes(buildingId)) return id;
-    return undefined;
+  const communityOf = async (buildingId: string): Promise<string | undefined> => (await store.findCommunityOfEachBuilding(manager)).get(buildingId);
+
+  /** Member ids by community, as stored. */
+  const memberships = async (): Promise<Map<string, string[]>> => {
+    const members = new Map<string, string[]>();
+    for (const [buildingId, communityId] of await store.findCommunityOfEachBuilding(manager)) {
+      members.set(communityId, [...(members.get(communityId) ?? []), buildingId]);
+    }
+    return members;
   };
 
   it('should group records of both tables within the radius and store only public positions', async () => {
@@ -108,7 +114,7 @@ describe(RecomputationService.name, () => {
 
     const counted = await store.overlapsWithPrevious(manager, next);
 
-    const expected = countOverlaps(next, await store.findMemberships(manager));
+    const expected = countOverlaps(next, await memberships());
     const order = (x: Overlap, y: Overlap): number => x.next - y.next || compareIds(x.previousId, y.previousId);
     expect(counted.sort(order)).toEqual(expected.sort(order));
     expect(counted.map((overlap) => [overlap.next, overlap.shared]).sort((x, y) => x[0] - y[0] || y[1] - x[1])).toEqual([[0, 1], [2, 2], [2, 1], [3, 1]]);

@@ -214,14 +214,6 @@ export class CommunityStore {
     await manager.query('DELETE FROM communities WHERE id = ANY($1::varchar[])', [ids]);
   }
 
-  /** Member ids of every community, for keeping community ids stable in a full pass. */
-  async findMemberships(manager: EntityManager): Promise<Map<string, string[]>> {
-    const rows = await manager.query<{ community_id: string; ids: string[] }[]>(
-      'SELECT community_id, array_agg(building_id ORDER BY building_id COLLATE "C") AS ids FROM community_buildings WHERE community_id IS NOT NULL GROUP BY community_id',
-    );
-    return new Map(rows.map((row) => [row.community_id, row.ids]));
-  }
-
   /**
    * The members each new community (by its index in `next`) shares with each previous community, counted by the
    * database a batch of communities at a time: a full pass at country scale cannot afford every previous
