@@ -307,7 +307,10 @@ describe('Registration, confirmation and unsubscribe (e2e)', () => {
       await sut.http().post('/api/unsubscribe/request').send({ email: body.email }).expect(202);
       await settle(sut, { deliverMail: false });
 
-      const linkMails = (await readOutbox(dataSource)).slice(before);
+      // Settling may also queue the contact overviews of communities that earlier tests confirmed: only this test's addresses count.
+      const linkMails = (await readOutbox(dataSource))
+        .slice(before)
+        .filter((mail) => [body.email, 'nobody@example.ch'].includes(mail.to) || mail.buildingId === body.profile.building_id);
       expect(linkMails).toHaveLength(1);
       expect(linkMails[0]).toMatchObject({ kind: 'unsubscribe-link', to: body.email });
       await sut.http().post('/api/unsubscribe').send({ token: linkToken(linkMails[0], 'unsubscribe') }).expect(200);
