@@ -15,6 +15,7 @@ import { HomeModule } from './home/home.module';
 import { LegacyModule } from './legacy/legacy.module';
 import { LoggingModule } from './logging/logging.module';
 import { MailModule } from './mail/mail.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RegistrationModule } from './registration/registration.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
@@ -33,6 +34,7 @@ export class AppModule {
         DatabaseModule.forTarget(database, env.MIGRATIONS_RUN),
         RateLimitsModule.forEnv(env),
         SchedulingModule,
+        MaintenanceModule,
         HealthModule,
         BuildingRecordsModule,
         TokensModule,

@@ -289,6 +289,9 @@ export class Env {
   @Matches(/^(\S+\s+){4,5}\S+$/, { message: 'COMMUNITY_CONSISTENCY_CRON must be a cron expression such as "30 3 * * *"' })
   COMMUNITY_CONSISTENCY_CRON = '30 3 * * *';
 
+  @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'DATABASE_VACUUM_CRON must be a cron expression such as "15 4 * * *", or off' })
+  DATABASE_VACUUM_CRON = '15 4 * * *';
+
   /** Unset: see `defaultAddressDirectory` (filled in by validateEnv). */
   @Transform(emptyToUndefined)
   @IsIn(ADDRESS_DIRECTORIES, { message: `ADDRESS_DIRECTORY must be one of: ${ADDRESS_DIRECTORIES.join(', ')}` })

@@ -7,7 +7,7 @@ import { Env } from '../../src/config/env.validation';
 import { DatabaseTarget, openDatabase } from '../../src/database/database-target';
 import { DatabaseModule } from '../../src/database/database.module';
 import { SchedulingModule } from '../../src/scheduling/scheduling.module';
-import { createTestDatabase, TestDatabase, testEnv } from './test-database';
+import { createTestDatabase, DatabaseMode, defaultMode, TestDatabase, testEnv } from './test-database';
 
 export type ServiceContext = {
   app: INestApplicationContext;
@@ -20,8 +20,12 @@ export type ServiceContext = {
  * Some feature modules on a migrated database of their own, without HTTP, mail delivery or timers:
  * the services under test are called directly (immich's "medium" tests).
  */
-export async function startServiceContext(modules: (Type | DynamicModule)[], overrides: Record<string, string> = {}): Promise<ServiceContext> {
-  const database = await createTestDatabase();
+export async function startServiceContext(
+  modules: (Type | DynamicModule)[],
+  overrides: Record<string, string> = {},
+  mode: DatabaseMode = defaultMode(),
+): Promise<ServiceContext> {
+  const database = await createTestDatabase(mode);
   const env: Env = testEnv(database, { MAIL_WORKER_ENABLED: 'false', CLUSTER_RECOMPUTE_DEBOUNCE_MS: '600000', ...overrides });
   let target: DatabaseTarget | undefined;
   try {
